@@ -1,0 +1,417 @@
+//! The one typed configuration of relais.
+//!
+//! Sources, later ones winning: built-in defaults, the TOML file
+//! (`--config FILE`, `RELAIS_CONFIG`, or `./relais.toml` if present), then
+//! environment variables `RELAIS_<SECTION>__<KEY>` (for example
+//! `RELAIS_SERVER__BIND=0.0.0.0:8080`, `RELAIS_DATABASE__URL=postgres://…`,
+//! `RELAIS_DATA_DIR=/var/lib/relais`), then command-line flags. Unknown keys are
+//! rejected and every value is validated before anything starts.
+//! `relais.sample.toml` at the repository root documents every key with its
+//! default; a test keeps it in sync with [`Config::default`].
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Directory for local data: the SQLite database, backups.
+    pub data_dir: PathBuf,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub auth: AuthConfig,
+    pub log: LogConfig,
+}
+
+/// The HTTP server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// The address people use to reach relais (for links in invitations). Empty:
+    /// derived from the request. An `https://` URL turns on Secure cookies.
+    pub public_url: String,
+    /// Whether cookies carry the Secure flag: "auto" (when `public_url` is https or
+    /// the request came through TLS per X-Forwarded-Proto), "always" or "never".
+    pub secure_cookies: SecureCookies,
+    /// Every request is answered within this many seconds (408 otherwise).
+    pub request_timeout_secs: u64,
+    /// Request bodies larger than this are refused with 413.
+    pub max_body_bytes: usize,
+}
+
+/// When cookies get the Secure attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecureCookies {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST:PORT/DB`. Empty: the
+    /// embedded SQLite file `relais.sqlite3` in `data_dir`.
+    pub url: String,
+    /// Largest number of pooled connections.
+    pub max_connections: u32,
+    /// Seconds to wait when connecting before giving up.
+    pub connect_timeout_secs: u64,
+    /// SQLite only: milliseconds a writer waits for a lock (busy_timeout).
+    pub sqlite_busy_timeout_ms: u64,
+}
+
+/// Logins, sessions and invitations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// A session ends after this many hours without use.
+    pub session_ttl_hours: u32,
+    /// Failed logins allowed per address (and per client IP) inside the window.
+    pub login_max_failures: u32,
+    /// Length of the failed-login window, in minutes.
+    pub login_window_minutes: u32,
+    /// An invitation link stays valid this many hours.
+    pub invitation_ttl_hours: u32,
+}
+
+/// Logs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// "human" (coloured lines) or "json" (one object per line).
+    pub format: LogFormat,
+    /// A tracing filter, e.g. "info" or "info,relais_web=debug".
+    pub level: String,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("relais-data"),
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            auth: AuthConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: "127.0.0.1:8080".into(),
+            public_url: String::new(),
+            secure_cookies: SecureCookies::Auto,
+            request_timeout_secs: 30,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: String::new(),
+            max_connections: 8,
+            connect_timeout_secs: 5,
+            sqlite_busy_timeout_ms: 5000,
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            session_ttl_hours: 24 * 14,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            invitation_ttl_hours: 24 * 7,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { format: LogFormat::Human, level: "info".into() }
+    }
+}
+
+/// A configuration problem, worded for the person who has to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// Command-line values that override the other sources.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+}
+
+impl Config {
+    /// Loads and validates the configuration. `file` is the explicit path
+    /// (`--config` or `RELAIS_CONFIG`); without one, `./relais.toml` is read if it
+    /// exists. An explicit file that does not exist is an error.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                if !path.is_file() {
+                    return Err(ConfigError(format!(
+                        "configuration file {} not found: check the path given with --config or RELAIS_CONFIG",
+                        path.display()
+                    )));
+                }
+                figment = figment.merge(Toml::file_exact(path));
+            }
+            None => {
+                let default = Path::new("relais.toml");
+                if default.is_file() {
+                    figment = figment.merge(Toml::file_exact(default));
+                }
+            }
+        }
+        figment = figment.merge(Env::prefixed("RELAIS_").split("__").ignore(&["config"]));
+        let mut config: Config = figment.extract().map_err(describe_figment_error)?;
+        if let Some(bind) = &overrides.bind {
+            config.server.bind = bind.clone();
+        }
+        if let Some(dir) = &overrides.data_dir {
+            config.data_dir = dir.clone();
+        }
+        if let Some(url) = &overrides.database_url {
+            config.database.url = url.clone();
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks values that types alone cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, msg: String| Err(ConfigError(format!("invalid value for {key}: {msg}")));
+        if self.server.bind.parse::<SocketAddr>().is_err() {
+            return bad(
+                "server.bind",
+                format!("{:?} is not an address:port such as 127.0.0.1:8080", self.server.bind),
+            );
+        }
+        if !self.server.public_url.is_empty() {
+            match url::Url::parse(&self.server.public_url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                _ => {
+                    return bad(
+                        "server.public_url",
+                        format!("{:?} is not an http(s) URL such as https://relais.example.org", self.server.public_url),
+                    )
+                }
+            }
+        }
+        if self.server.request_timeout_secs == 0 {
+            return bad("server.request_timeout_secs", "must be at least 1".into());
+        }
+        if self.server.max_body_bytes < 1024 {
+            return bad("server.max_body_bytes", "must be at least 1024".into());
+        }
+        let url = &self.database.url;
+        if !url.is_empty()
+            && !["sqlite:", "postgres://", "postgresql://"].iter().any(|p| url.starts_with(p))
+        {
+            return bad(
+                "database.url",
+                "must start with sqlite:, postgres:// or postgresql:// (or be empty for the embedded SQLite file)".into(),
+            );
+        }
+        if self.database.max_connections == 0 {
+            return bad("database.max_connections", "must be at least 1".into());
+        }
+        if self.database.connect_timeout_secs == 0 {
+            return bad("database.connect_timeout_secs", "must be at least 1".into());
+        }
+        if self.auth.session_ttl_hours == 0 || self.auth.invitation_ttl_hours == 0 {
+            return bad("auth", "session_ttl_hours and invitation_ttl_hours must be at least 1".into());
+        }
+        if self.auth.login_max_failures == 0 || self.auth.login_window_minutes == 0 {
+            return bad("auth", "login_max_failures and login_window_minutes must be at least 1".into());
+        }
+        if self.data_dir.as_os_str().is_empty() {
+            return bad("data_dir", "must not be empty".into());
+        }
+        Ok(())
+    }
+
+    /// The database URL to use: the configured one, or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("relais.sqlite3").display())
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    /// Whether the database is the embedded SQLite file or another SQLite URL.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+
+    /// The configuration as TOML with secrets (database password) masked, for
+    /// `relais check-config`.
+    pub fn redacted(&self) -> Config {
+        let mut c = self.clone();
+        if let Ok(mut u) = url::Url::parse(&c.database.url) {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("********"));
+                c.database.url = u.to_string();
+            }
+        }
+        c
+    }
+}
+
+/// Turns a figment error into one actionable line.
+fn describe_figment_error(err: figment::Error) -> ConfigError {
+    let mut parts = Vec::new();
+    for e in err {
+        let key = if e.path.is_empty() { String::new() } else { e.path.join(".") };
+        let source = e
+            .metadata
+            .as_ref()
+            .map(|m| match &m.source {
+                Some(src) => format!(" (from {src})"),
+                None => format!(" (from {})", m.name),
+            })
+            .unwrap_or_default();
+        let what = match &e.kind {
+            figment::error::Kind::UnknownField(field, expected) => format!(
+                "unknown key {:?}{}; known keys here: {}",
+                if key.is_empty() { field.clone() } else { key.clone() },
+                source,
+                expected.join(", ")
+            ),
+            _ if key.is_empty() => format!("{}{}", e.kind, source),
+            _ => format!("invalid value for {key}{source}: {}", e.kind),
+        };
+        parts.push(what);
+    }
+    ConfigError(format!("configuration error: {}", parts.join("; ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    fn sample_path() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../relais.sample.toml")
+    }
+
+    #[test]
+    fn sample_file_is_exactly_the_defaults() {
+        let text = std::fs::read_to_string(sample_path()).unwrap();
+        let parsed: Config = toml::from_str(&text).unwrap();
+        assert_eq!(parsed, Config::default(), "relais.sample.toml and Config::default() disagree");
+        // Every key of the defaults is written out in the sample (not only implied).
+        let sample: toml::Table = toml::from_str(&text).unwrap();
+        let defaults: toml::Table = toml::from_str(&toml::to_string(&Config::default()).unwrap()).unwrap();
+        fn keys(t: &toml::Table, prefix: &str, out: &mut Vec<String>) {
+            for (k, v) in t {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                match v {
+                    toml::Value::Table(inner) => keys(inner, &path, out),
+                    _ => out.push(path),
+                }
+            }
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        keys(&sample, "", &mut a);
+        keys(&defaults, "", &mut b);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().unwrap();
+        assert!(Config::default().database_url().ends_with("relais-data/relais.sqlite3"));
+    }
+
+    #[test]
+    fn file_then_env_then_flags() {
+        Jail::expect_with(|jail| {
+            jail.create_file("relais.toml", "[server]\nbind = \"127.0.0.1:9000\"\n[log]\nformat = \"json\"\n")?;
+            jail.set_env("RELAIS_LOG__LEVEL", "debug");
+            jail.set_env("RELAIS_DATA_DIR", "/tmp/relais-x");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.server.bind, "127.0.0.1:9000");
+            assert_eq!(c.log.format, LogFormat::Json);
+            assert_eq!(c.log.level, "debug");
+            assert_eq!(c.data_dir, PathBuf::from("/tmp/relais-x"));
+            jail.set_env("RELAIS_SERVER__BIND", "127.0.0.1:9001");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.server.bind, "127.0.0.1:9001");
+            let flags = Overrides { bind: Some("127.0.0.1:9002".into()), ..Default::default() };
+            let c = Config::load(None, &flags).unwrap();
+            assert_eq!(c.server.bind, "127.0.0.1:9002");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn errors_name_the_key_and_the_fix() {
+        Jail::expect_with(|jail| {
+            jail.create_file("relais.toml", "[server]\nbnd = \"x\"\n")?;
+            let err = Config::load(None, &Overrides::default()).unwrap_err().0;
+            assert!(err.contains("unknown key \"server.bnd\""), "{err}");
+            assert!(err.contains("bind"), "{err}");
+            assert!(!err.contains('\n'), "{err}");
+
+            jail.create_file("relais.toml", "[server]\nrequest_timeout_secs = \"soon\"\n")?;
+            let err = Config::load(None, &Overrides::default()).unwrap_err().0;
+            assert!(err.contains("server.request_timeout_secs"), "{err}");
+
+            jail.create_file("relais.toml", "")?;
+            jail.set_env("RELAIS_SERVER__BOGUS", "1");
+            let err = Config::load(None, &Overrides::default()).unwrap_err().0;
+            assert!(err.contains("server.bogus"), "{err}");
+            Ok(())
+        });
+        Jail::expect_with(|_jail| {
+            let flags = Overrides { bind: Some("localhost".into()), ..Default::default() };
+            let err = Config::load(None, &flags).unwrap_err().0;
+            assert!(err.starts_with("invalid value for server.bind"), "{err}");
+            let flags = Overrides { database_url: Some("mysql://x".into()), ..Default::default() };
+            let err = Config::load(None, &flags).unwrap_err().0;
+            assert!(err.contains("database.url"), "{err}");
+            let err = Config::load(Some(Path::new("nope.toml")), &Overrides::default()).unwrap_err().0;
+            assert!(err.contains("nope.toml not found"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn redaction_hides_the_database_password() {
+        let mut c = Config::default();
+        c.database.url = "postgres://relais:s3cret@db:5432/relais".into();
+        let r = c.redacted();
+        assert!(!r.database.url.contains("s3cret"));
+        assert!(r.database.url.contains("relais:********@db"));
+    }
+}

@@ -1,0 +1,20 @@
+//! The domain core of relais: types, rules and checks, with no I/O.
+//!
+//! Nothing here touches a database, the network, files or the clock: time and data
+//! come in as arguments, so every function is deterministic and cheap to test. The
+//! layering check (`scripts/check-layering.sh`) keeps sqlx, tokio, axum and reqwest
+//! out of this crate's dependency tree.
+
+pub mod audit;
+pub mod ids;
+pub mod locale;
+pub mod model;
+pub mod policy;
+pub mod role;
+pub mod throttle;
+pub mod validate;
+
+pub use ids::{ApiTokenId, AuditId, InvitationId, SessionId, UserId, WorkspaceId};
+pub use locale::Locale;
+pub use policy::{Access, Action};
+pub use role::Role;

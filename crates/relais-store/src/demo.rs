@@ -1,0 +1,103 @@
+//! The demo agency that `relais serve --demo` puts in an empty database, so a
+//! newcomer can log in as each role and see every page at once.
+
+use crate::{NewUser, Result, Store, StoreError};
+use relais_core::model::Actor;
+use relais_core::{Role, UserId};
+
+/// The demo workspaces: (slug, name).
+pub const DEMO_WORKSPACES: [(&str, &str); 3] = [
+    ("maison-dupain", "Maison Dupain — boulangerie"),
+    ("velo-cite", "Vélo Cité — ateliers vélo"),
+    ("theatre-lumiere", "Théâtre Lumière"),
+];
+
+/// The demo people: (e-mail, name, instance admin, memberships).
+pub const DEMO_USERS: [(&str, &str, bool, &[(&str, Role)]); 5] = [
+    (
+        "owner@demo.local",
+        "Océane Moreau",
+        true,
+        &[("maison-dupain", Role::Owner), ("velo-cite", Role::Owner), ("theatre-lumiere", Role::Owner)],
+    ),
+    (
+        "manager@demo.local",
+        "Mathieu Lefèvre",
+        false,
+        &[("maison-dupain", Role::Manager), ("velo-cite", Role::Manager), ("theatre-lumiere", Role::Manager)],
+    ),
+    (
+        "cm@demo.local",
+        "Camille Dubois",
+        false,
+        &[("maison-dupain", Role::CommunityManager), ("velo-cite", Role::CommunityManager)],
+    ),
+    ("client@demo.local", "Claire Bernard", false, &[("maison-dupain", Role::ClientApprover)]),
+    ("viewer@demo.local", "Victor Petit", false, &[("velo-cite", Role::Viewer)]),
+];
+
+/// What seeding did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoOutcome {
+    /// The database was empty; the demo agency was created.
+    Created,
+    /// The demo agency was already there; the demo password was reset.
+    PasswordReset,
+}
+
+/// Why the demo refuses to run.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(
+        "this database holds data that is not demo data ({users} user(s), {workspaces} workspace(s)); \
+         --demo only runs on an empty database or one it filled itself: use another --data-dir or --database-url"
+    )]
+    NotDemo { users: i64, workspaces: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Fills an empty database with the demo agency, or resets the demo password of
+/// one it filled before. Refuses a database holding anything else.
+pub async fn seed_demo(store: &Store, password_hash: &str) -> Result<DemoOutcome, DemoError> {
+    let census = store.demo_census().await?;
+    if census.other_users > 0 || census.other_workspaces > 0 {
+        return Err(DemoError::NotDemo { users: census.other_users, workspaces: census.other_workspaces });
+    }
+    let actor = Actor::System("demo");
+    if census.demo_users > 0 {
+        for (email, ..) in DEMO_USERS {
+            if let Some(user) = store.user_by_email(email).await? {
+                store.set_password(&actor, user.id, password_hash, None).await?;
+            }
+        }
+        return Ok(DemoOutcome::PasswordReset);
+    }
+    let mut users: Vec<(UserId, &[(&str, Role)])> = Vec::new();
+    for (email, name, is_admin, memberships) in DEMO_USERS {
+        let user = store
+            .create_user(
+                &actor,
+                NewUser {
+                    email: email.into(),
+                    display_name: name.into(),
+                    password_hash: password_hash.into(),
+                    is_admin,
+                    is_demo: true,
+                },
+            )
+            .await?;
+        users.push((user.id, memberships));
+    }
+    for (slug, name) in DEMO_WORKSPACES {
+        let ws = store.create_workspace(&actor, slug, name, None, true).await?;
+        for (user, memberships) in &users {
+            for (s, role) in memberships.iter() {
+                if *s == slug {
+                    store.set_membership(&actor, Role::Owner, ws.id, *user, Some(*role)).await?;
+                }
+            }
+        }
+    }
+    Ok(DemoOutcome::Created)
+}

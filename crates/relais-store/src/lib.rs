@@ -1,0 +1,308 @@
+//! The relais store: one API over two backends, chosen by the database URL.
+//!
+//! `sqlite:` URLs use the embedded SQLite file (WAL, `busy_timeout`, foreign keys
+//! on); `postgres://` URLs use PostgreSQL. Every query is written once, with `$n`
+//! placeholders that both dialects accept, and compiled against both drivers by the
+//! [`on_pool!`] macro; backend-specific SQL exists only where the dialects differ
+//! (migrations, backup, schema introspection). Each change and its audit entry are
+//! written in one transaction.
+
+use relais_core::policy::MembershipRuleError;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+mod audit;
+pub mod demo;
+mod rows;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod time;
+mod users;
+mod workspaces;
+
+pub use time::DbTime;
+pub use users::{NewUser, SessionRecord};
+pub use workspaces::DemoCensus;
+
+/// Runs `$body` with `$pool` bound to the live backend's pool. The body is
+/// compiled once per backend, so the same query code is type-checked against both.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// The database behind a [`Store`].
+#[derive(Debug, Clone)]
+pub(crate) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Which kind of database a store uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+}
+
+/// The store handle: cheap to clone, shared by every request and worker.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) backend: Backend,
+}
+
+/// Connection settings that are not part of the URL.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub max_connections: u32,
+    pub connect_timeout: Duration,
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            max_connections: 8,
+            connect_timeout: Duration::from_secs(5),
+            sqlite_busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist (or is not visible to the asker).
+    #[error("not found")]
+    NotFound,
+    /// A unique value is already taken; names the field (`email`, `slug`, …).
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    /// A membership rule refused the change.
+    #[error(transparent)]
+    Rule(#[from] MembershipRuleError),
+    /// The database URL cannot be used.
+    #[error("invalid database URL: {0}")]
+    BadUrl(String),
+    /// The database could not be reached.
+    #[error("cannot connect to the database at {url}: {reason}")]
+    Connect { url: String, reason: String },
+    /// Applying migrations failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Stored data that cannot be read back (should never happen).
+    #[error("corrupt data in {table}: {detail}")]
+    Corrupt { table: &'static str, detail: String },
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    /// A request that only makes sense for one backend.
+    #[error("{0}")]
+    Unsupported(&'static str),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Maps a unique-constraint violation to [`StoreError::Conflict`] naming `field`.
+pub(crate) fn conflict_on(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(field),
+        _ => StoreError::Db(e),
+    }
+}
+
+/// The URL with any password masked, for messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("********"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Store {
+    /// Connects to the database named by `url` (`sqlite:…` or `postgres://…`).
+    /// For SQLite the file and its directory are created if missing. Does not
+    /// migrate: call [`Store::migrate`].
+    pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Store> {
+        let fail = |reason: String| StoreError::Connect { url: redact_url(url), reason };
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(opts.sqlite_busy_timeout)
+                .foreign_keys(true);
+            let path = options.get_filename();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| fail(format!("cannot create directory {}: {e}", dir.display())))?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(opts.max_connections)
+                .acquire_timeout(opts.connect_timeout)
+                .connect_with(options)
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+            Ok(Store { backend: Backend::Sqlite(pool) })
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(opts.max_connections)
+                .acquire_timeout(opts.connect_timeout)
+                .connect_with(options)
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+            Ok(Store { backend: Backend::Postgres(pool) })
+        } else {
+            Err(StoreError::BadUrl(format!(
+                "{} (expected sqlite:PATH or postgres://…)",
+                redact_url(url)
+            )))
+        }
+    }
+
+    /// Applies the embedded migrations that have not run yet.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn kind(&self) -> BackendKind {
+        match self.backend {
+            Backend::Sqlite(_) => BackendKind::Sqlite,
+            Backend::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Closes every pooled connection (at shutdown).
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+
+    /// Makes a consistent copy of a live SQLite database at `path` with
+    /// `VACUUM INTO`, which reads one snapshot while writers go on. Refuses to
+    /// overwrite an existing file. PostgreSQL: use `pg_dump`.
+    pub async fn backup_sqlite(&self, path: &std::path::Path) -> Result<()> {
+        let Backend::Sqlite(pool) = &self.backend else {
+            return Err(StoreError::Unsupported(
+                "relais backup copies the SQLite database; for PostgreSQL use pg_dump (see the README)",
+            ));
+        };
+        let target = path.to_str().ok_or(StoreError::Unsupported("the backup path must be valid UTF-8"))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+        Ok(())
+    }
+
+    /// The names of the user tables and, for each foreign key, whether an index
+    /// starts with its columns. Used by the schema test.
+    pub async fn foreign_key_report(&self) -> Result<Vec<ForeignKeyIndex>> {
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                let tables: Vec<(String,)> = sqlx::query_as(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?;
+                let mut out = Vec::new();
+                for (table,) in tables {
+                    let fks: Vec<(i64, String)> =
+                        sqlx::query_as("SELECT id, \"from\" FROM pragma_foreign_key_list($1) ORDER BY id, seq")
+                            .bind(&table)
+                            .fetch_all(pool)
+                            .await?;
+                    // Leading columns of every index, the primary key included.
+                    let indexes: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_index_list($1)")
+                        .bind(&table)
+                        .fetch_all(pool)
+                        .await?;
+                    let mut leading: Vec<Vec<String>> = Vec::new();
+                    for (index,) in indexes {
+                        let cols: Vec<(String,)> =
+                            sqlx::query_as("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+                                .bind(&index)
+                                .fetch_all(pool)
+                                .await?;
+                        leading.push(cols.into_iter().map(|c| c.0).collect());
+                    }
+                    let pk: Vec<(String,)> =
+                        sqlx::query_as("SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk")
+                            .bind(&table)
+                            .fetch_all(pool)
+                            .await?;
+                    leading.push(pk.into_iter().map(|c| c.0).collect());
+                    let mut by_fk: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+                    for (id, col) in fks {
+                        by_fk.entry(id).or_default().push(col);
+                    }
+                    for cols in by_fk.into_values() {
+                        let indexed = leading.iter().any(|idx| idx.len() >= cols.len() && idx[..cols.len()] == cols[..]);
+                        out.push(ForeignKeyIndex { table: table.clone(), columns: cols, indexed });
+                    }
+                }
+                Ok(out)
+            }
+            Backend::Postgres(pool) => {
+                let rows: Vec<(String, Vec<String>, bool)> = sqlx::query_as(
+                    r#"
+                    SELECT c.conrelid::regclass::text,
+                           ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
+                                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o),
+                           EXISTS (SELECT 1 FROM pg_index i
+                                   WHERE i.indrelid = c.conrelid
+                                     AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey)
+                    FROM pg_constraint c
+                    JOIN pg_namespace n ON n.oid = c.connamespace
+                    WHERE c.contype = 'f' AND n.nspname = current_schema()
+                    "#,
+                )
+                .fetch_all(pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(table, columns, indexed)| ForeignKeyIndex { table, columns, indexed })
+                    .collect())
+            }
+        }
+    }
+}
+
+/// One foreign key and whether an index covers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeyIndex {
+    pub table: String,
+    pub columns: Vec<String>,
+    pub indexed: bool,
+}
+
+#[cfg(feature = "testing")]
+impl Store {
+    /// Runs one statement as is (tests only).
+    pub async fn execute_raw_for_tests(&self, sql: &str) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query(sql).execute(pool).await?;
+        });
+        Ok(())
+    }
+}
