@@ -149,7 +149,10 @@ impl Default for AuthConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig { format: LogFormat::Human, level: "info".into() }
+        LogConfig {
+            format: LogFormat::Human,
+            level: "info".into(),
+        }
     }
 }
 
@@ -206,11 +209,15 @@ impl Config {
 
     /// Checks values that types alone cannot.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let bad = |key: &str, msg: String| Err(ConfigError(format!("invalid value for {key}: {msg}")));
+        let bad =
+            |key: &str, msg: String| Err(ConfigError(format!("invalid value for {key}: {msg}")));
         if self.server.bind.parse::<SocketAddr>().is_err() {
             return bad(
                 "server.bind",
-                format!("{:?} is not an address:port such as 127.0.0.1:8080", self.server.bind),
+                format!(
+                    "{:?} is not an address:port such as 127.0.0.1:8080",
+                    self.server.bind
+                ),
             );
         }
         if !self.server.public_url.is_empty() {
@@ -219,7 +226,10 @@ impl Config {
                 _ => {
                     return bad(
                         "server.public_url",
-                        format!("{:?} is not an http(s) URL such as https://relais.example.org", self.server.public_url),
+                        format!(
+                            "{:?} is not an http(s) URL such as https://relais.example.org",
+                            self.server.public_url
+                        ),
                     )
                 }
             }
@@ -232,7 +242,9 @@ impl Config {
         }
         let url = &self.database.url;
         if !url.is_empty()
-            && !["sqlite:", "postgres://", "postgresql://"].iter().any(|p| url.starts_with(p))
+            && !["sqlite:", "postgres://", "postgresql://"]
+                .iter()
+                .any(|p| url.starts_with(p))
         {
             return bad(
                 "database.url",
@@ -246,10 +258,16 @@ impl Config {
             return bad("database.connect_timeout_secs", "must be at least 1".into());
         }
         if self.auth.session_ttl_hours == 0 || self.auth.invitation_ttl_hours == 0 {
-            return bad("auth", "session_ttl_hours and invitation_ttl_hours must be at least 1".into());
+            return bad(
+                "auth",
+                "session_ttl_hours and invitation_ttl_hours must be at least 1".into(),
+            );
         }
         if self.auth.login_max_failures == 0 || self.auth.login_window_minutes == 0 {
-            return bad("auth", "login_max_failures and login_window_minutes must be at least 1".into());
+            return bad(
+                "auth",
+                "login_max_failures and login_window_minutes must be at least 1".into(),
+            );
         }
         if self.data_dir.as_os_str().is_empty() {
             return bad("data_dir", "must not be empty".into());
@@ -260,7 +278,10 @@ impl Config {
     /// The database URL to use: the configured one, or the embedded SQLite file.
     pub fn database_url(&self) -> String {
         if self.database.url.is_empty() {
-            format!("sqlite://{}", self.data_dir.join("relais.sqlite3").display())
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("relais.sqlite3").display()
+            )
         } else {
             self.database.url.clone()
         }
@@ -289,7 +310,11 @@ impl Config {
 fn describe_figment_error(err: figment::Error) -> ConfigError {
     let mut parts = Vec::new();
     for e in err {
-        let key = if e.path.is_empty() { String::new() } else { e.path.join(".") };
+        let key = if e.path.is_empty() {
+            String::new()
+        } else {
+            e.path.join(".")
+        };
         let source = e
             .metadata
             .as_ref()
@@ -301,7 +326,11 @@ fn describe_figment_error(err: figment::Error) -> ConfigError {
         let what = match &e.kind {
             figment::error::Kind::UnknownField(field, expected) => format!(
                 "unknown key {:?}{}; known keys here: {}",
-                if key.is_empty() { field.clone() } else { key.clone() },
+                if key.is_empty() {
+                    field.clone()
+                } else {
+                    key.clone()
+                },
                 source,
                 expected.join(", ")
             ),
@@ -326,13 +355,22 @@ mod tests {
     fn sample_file_is_exactly_the_defaults() {
         let text = std::fs::read_to_string(sample_path()).unwrap();
         let parsed: Config = toml::from_str(&text).unwrap();
-        assert_eq!(parsed, Config::default(), "relais.sample.toml and Config::default() disagree");
+        assert_eq!(
+            parsed,
+            Config::default(),
+            "relais.sample.toml and Config::default() disagree"
+        );
         // Every key of the defaults is written out in the sample (not only implied).
         let sample: toml::Table = toml::from_str(&text).unwrap();
-        let defaults: toml::Table = toml::from_str(&toml::to_string(&Config::default()).unwrap()).unwrap();
+        let defaults: toml::Table =
+            toml::from_str(&toml::to_string(&Config::default()).unwrap()).unwrap();
         fn keys(t: &toml::Table, prefix: &str, out: &mut Vec<String>) {
             for (k, v) in t {
-                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 match v {
                     toml::Value::Table(inner) => keys(inner, &path, out),
                     _ => out.push(path),
@@ -350,13 +388,18 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         Config::default().validate().unwrap();
-        assert!(Config::default().database_url().ends_with("relais-data/relais.sqlite3"));
+        assert!(Config::default()
+            .database_url()
+            .ends_with("relais-data/relais.sqlite3"));
     }
 
     #[test]
     fn file_then_env_then_flags() {
         Jail::expect_with(|jail| {
-            jail.create_file("relais.toml", "[server]\nbind = \"127.0.0.1:9000\"\n[log]\nformat = \"json\"\n")?;
+            jail.create_file(
+                "relais.toml",
+                "[server]\nbind = \"127.0.0.1:9000\"\n[log]\nformat = \"json\"\n",
+            )?;
             jail.set_env("RELAIS_LOG__LEVEL", "debug");
             jail.set_env("RELAIS_DATA_DIR", "/tmp/relais-x");
             let c = Config::load(None, &Overrides::default()).unwrap();
@@ -367,7 +410,10 @@ mod tests {
             jail.set_env("RELAIS_SERVER__BIND", "127.0.0.1:9001");
             let c = Config::load(None, &Overrides::default()).unwrap();
             assert_eq!(c.server.bind, "127.0.0.1:9001");
-            let flags = Overrides { bind: Some("127.0.0.1:9002".into()), ..Default::default() };
+            let flags = Overrides {
+                bind: Some("127.0.0.1:9002".into()),
+                ..Default::default()
+            };
             let c = Config::load(None, &flags).unwrap();
             assert_eq!(c.server.bind, "127.0.0.1:9002");
             Ok(())
@@ -394,13 +440,21 @@ mod tests {
             Ok(())
         });
         Jail::expect_with(|_jail| {
-            let flags = Overrides { bind: Some("localhost".into()), ..Default::default() };
+            let flags = Overrides {
+                bind: Some("localhost".into()),
+                ..Default::default()
+            };
             let err = Config::load(None, &flags).unwrap_err().0;
             assert!(err.starts_with("invalid value for server.bind"), "{err}");
-            let flags = Overrides { database_url: Some("mysql://x".into()), ..Default::default() };
+            let flags = Overrides {
+                database_url: Some("mysql://x".into()),
+                ..Default::default()
+            };
             let err = Config::load(None, &flags).unwrap_err().0;
             assert!(err.contains("database.url"), "{err}");
-            let err = Config::load(Some(Path::new("nope.toml")), &Overrides::default()).unwrap_err().0;
+            let err = Config::load(Some(Path::new("nope.toml")), &Overrides::default())
+                .unwrap_err()
+                .0;
             assert!(err.contains("nope.toml not found"), "{err}");
             Ok(())
         });

@@ -78,7 +78,10 @@ pub enum Actor {
 
 impl Actor {
     pub fn user(user: &User) -> Actor {
-        Actor::User { id: user.id, email: user.email.clone() }
+        Actor::User {
+            id: user.id,
+            email: user.email.clone(),
+        }
     }
 
     pub fn user_id(&self) -> Option<UserId> {

@@ -96,7 +96,11 @@ mod tests {
             Action::ManageMembers,
             Action::ViewAudit,
         ] {
-            assert_eq!(POLICY.iter().filter(|(a, _)| *a == action).count(), 1, "{action:?}");
+            assert_eq!(
+                POLICY.iter().filter(|(a, _)| *a == action).count(),
+                1,
+                "{action:?}"
+            );
         }
     }
 
@@ -126,7 +130,13 @@ mod tests {
     fn membership_rules() {
         use MembershipRuleError::*;
         // (actor, current, new, owners, expected)
-        let cases: [(Role, Option<Role>, Option<Role>, usize, Result<(), MembershipRuleError>); 9] = [
+        let cases: [(
+            Role,
+            Option<Role>,
+            Option<Role>,
+            usize,
+            Result<(), MembershipRuleError>,
+        ); 9] = [
             (M, None, Some(V), 1, Ok(())),
             (M, None, Some(O), 1, Err(OwnerOnly)),
             (M, Some(O), Some(V), 2, Err(OwnerOnly)),

@@ -16,7 +16,8 @@ impl LoginThrottle {
     /// returns how long the caller must wait, or `None` if an attempt is allowed now.
     pub fn retry_after(&self, failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<Duration> {
         let since = now - self.window;
-        let mut recent: Vec<DateTime<Utc>> = failures.iter().copied().filter(|t| *t > since).collect();
+        let mut recent: Vec<DateTime<Utc>> =
+            failures.iter().copied().filter(|t| *t > since).collect();
         if recent.len() < self.max_failures as usize {
             return None;
         }
@@ -36,7 +37,10 @@ mod tests {
     #[test]
     fn window_table() {
         let t0 = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
-        let rule = LoginThrottle { max_failures: 3, window: Duration::minutes(15) };
+        let rule = LoginThrottle {
+            max_failures: 3,
+            window: Duration::minutes(15),
+        };
         let m = |n: i64| t0 + Duration::minutes(n);
         // (failures, now, expected wait in minutes)
         let cases: &[(&[DateTime<Utc>], DateTime<Utc>, Option<i64>)] = &[

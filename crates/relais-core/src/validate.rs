@@ -77,7 +77,8 @@ pub fn slug(field: &'static str, input: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(field, "required"));
     }
     let ok = (2..=48).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--");
@@ -151,7 +152,11 @@ mod tests {
         for (input, expected) in cases {
             let got = Email::parse("email", input);
             match expected {
-                Ok(norm) => assert_eq!(got.map(Email::into_string).as_deref(), Ok(*norm), "{input:?}"),
+                Ok(norm) => assert_eq!(
+                    got.map(Email::into_string).as_deref(),
+                    Ok(*norm),
+                    "{input:?}"
+                ),
                 Err(code) => assert_eq!(got.map_err(|e| e.code), Err(*code), "{input:?}"),
             }
         }
@@ -180,16 +185,33 @@ mod tests {
 
     #[test]
     fn name_and_password_rules() {
-        assert_eq!(name("name", "  Théâtre Lumière "), Ok("Théâtre Lumière".into()));
+        assert_eq!(
+            name("name", "  Théâtre Lumière "),
+            Ok("Théâtre Lumière".into())
+        );
         assert_eq!(name("name", "").map_err(|e| e.code), Err("required"));
-        assert_eq!(name("name", &"é".repeat(101)).map_err(|e| e.code), Err("too-long"));
-        assert_eq!(name("name", "a\u{7}b").map_err(|e| e.code), Err("invalid-characters"));
+        assert_eq!(
+            name("name", &"é".repeat(101)).map_err(|e| e.code),
+            Err("too-long")
+        );
+        assert_eq!(
+            name("name", "a\u{7}b").map_err(|e| e.code),
+            Err("invalid-characters")
+        );
 
-        let p = |a: &str, b: &str| new_password("password", "confirm", a, b).map_err(|e| (e.field, e.code));
+        let p = |a: &str, b: &str| {
+            new_password("password", "confirm", a, b).map_err(|e| (e.field, e.code))
+        };
         assert_eq!(p("", ""), Err(("password", "required")));
         assert_eq!(p("short", "short"), Err(("password", "password-too-short")));
         assert_eq!(p("twelve chars", "twelve chars"), Ok(()));
-        assert_eq!(p("twelve chars", "twelve charz"), Err(("confirm", "password-mismatch")));
-        assert_eq!(p(&"x".repeat(257), &"x".repeat(257)), Err(("password", "password-too-long")));
+        assert_eq!(
+            p("twelve chars", "twelve charz"),
+            Err(("confirm", "password-mismatch"))
+        );
+        assert_eq!(
+            p(&"x".repeat(257), &"x".repeat(257)),
+            Err(("password", "password-too-long"))
+        );
     }
 }

@@ -67,7 +67,11 @@ impl Store {
     }
 
     /// Instance-level entries (no workspace: users created, demo seeded), newest first.
-    pub async fn audit_for_instance(&self, before: Option<AuditId>, limit: u32) -> Result<Vec<AuditEntry>> {
+    pub async fn audit_for_instance(
+        &self,
+        before: Option<AuditId>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
         let sql = format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE workspace_id IS NULL AND id < $1 ORDER BY id DESC LIMIT $2"
         );

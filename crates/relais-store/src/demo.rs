@@ -18,22 +18,43 @@ pub const DEMO_USERS: [(&str, &str, bool, &[(&str, Role)]); 5] = [
         "owner@demo.local",
         "Océane Moreau",
         true,
-        &[("maison-dupain", Role::Owner), ("velo-cite", Role::Owner), ("theatre-lumiere", Role::Owner)],
+        &[
+            ("maison-dupain", Role::Owner),
+            ("velo-cite", Role::Owner),
+            ("theatre-lumiere", Role::Owner),
+        ],
     ),
     (
         "manager@demo.local",
         "Mathieu Lefèvre",
         false,
-        &[("maison-dupain", Role::Manager), ("velo-cite", Role::Manager), ("theatre-lumiere", Role::Manager)],
+        &[
+            ("maison-dupain", Role::Manager),
+            ("velo-cite", Role::Manager),
+            ("theatre-lumiere", Role::Manager),
+        ],
     ),
     (
         "cm@demo.local",
         "Camille Dubois",
         false,
-        &[("maison-dupain", Role::CommunityManager), ("velo-cite", Role::CommunityManager)],
+        &[
+            ("maison-dupain", Role::CommunityManager),
+            ("velo-cite", Role::CommunityManager),
+        ],
     ),
-    ("client@demo.local", "Claire Bernard", false, &[("maison-dupain", Role::ClientApprover)]),
-    ("viewer@demo.local", "Victor Petit", false, &[("velo-cite", Role::Viewer)]),
+    (
+        "client@demo.local",
+        "Claire Bernard",
+        false,
+        &[("maison-dupain", Role::ClientApprover)],
+    ),
+    (
+        "viewer@demo.local",
+        "Victor Petit",
+        false,
+        &[("velo-cite", Role::Viewer)],
+    ),
 ];
 
 /// What seeding did.
@@ -62,13 +83,18 @@ pub enum DemoError {
 pub async fn seed_demo(store: &Store, password_hash: &str) -> Result<DemoOutcome, DemoError> {
     let census = store.demo_census().await?;
     if census.other_users > 0 || census.other_workspaces > 0 {
-        return Err(DemoError::NotDemo { users: census.other_users, workspaces: census.other_workspaces });
+        return Err(DemoError::NotDemo {
+            users: census.other_users,
+            workspaces: census.other_workspaces,
+        });
     }
     let actor = Actor::System("demo");
     if census.demo_users > 0 {
         for (email, ..) in DEMO_USERS {
             if let Some(user) = store.user_by_email(email).await? {
-                store.set_password(&actor, user.id, password_hash, None).await?;
+                store
+                    .set_password(&actor, user.id, password_hash, None)
+                    .await?;
             }
         }
         return Ok(DemoOutcome::PasswordReset);
@@ -90,11 +116,15 @@ pub async fn seed_demo(store: &Store, password_hash: &str) -> Result<DemoOutcome
         users.push((user.id, memberships));
     }
     for (slug, name) in DEMO_WORKSPACES {
-        let ws = store.create_workspace(&actor, slug, name, None, true).await?;
+        let ws = store
+            .create_workspace(&actor, slug, name, None, true)
+            .await?;
         for (user, memberships) in &users {
             for (s, role) in memberships.iter() {
                 if *s == slug {
-                    store.set_membership(&actor, Role::Owner, ws.id, *user, Some(*role)).await?;
+                    store
+                        .set_membership(&actor, Role::Owner, ws.id, *user, Some(*role))
+                        .await?;
                 }
             }
         }

@@ -9,7 +9,9 @@
 
 use relais_core::policy::MembershipRuleError;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -134,7 +136,10 @@ impl Store {
     /// For SQLite the file and its directory are created if missing. Does not
     /// migrate: call [`Store::migrate`].
     pub async fn connect(url: &str, opts: &ConnectOptions) -> Result<Store> {
-        let fail = |reason: String| StoreError::Connect { url: redact_url(url), reason };
+        let fail = |reason: String| StoreError::Connect {
+            url: redact_url(url),
+            reason,
+        };
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|e| StoreError::BadUrl(e.to_string()))?
@@ -154,16 +159,21 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(|e| fail(e.to_string()))?;
-            Ok(Store { backend: Backend::Sqlite(pool) })
+            Ok(Store {
+                backend: Backend::Sqlite(pool),
+            })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+            let options =
+                PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(opts.connect_timeout)
                 .connect_with(options)
                 .await
                 .map_err(|e| fail(e.to_string()))?;
-            Ok(Store { backend: Backend::Postgres(pool) })
+            Ok(Store {
+                backend: Backend::Postgres(pool),
+            })
         } else {
             Err(StoreError::BadUrl(format!(
                 "{} (expected sqlite:PATH or postgres://…)",
@@ -210,8 +220,13 @@ impl Store {
                 "relais backup copies the SQLite database; for PostgreSQL use pg_dump (see the README)",
             ));
         };
-        let target = path.to_str().ok_or(StoreError::Unsupported("the backup path must be valid UTF-8"))?;
-        sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+        let target = path.to_str().ok_or(StoreError::Unsupported(
+            "the backup path must be valid UTF-8",
+        ))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(pool)
+            .await?;
         Ok(())
     }
 
@@ -227,16 +242,18 @@ impl Store {
                 .await?;
                 let mut out = Vec::new();
                 for (table,) in tables {
-                    let fks: Vec<(i64, String)> =
-                        sqlx::query_as("SELECT id, \"from\" FROM pragma_foreign_key_list($1) ORDER BY id, seq")
+                    let fks: Vec<(i64, String)> = sqlx::query_as(
+                        "SELECT id, \"from\" FROM pragma_foreign_key_list($1) ORDER BY id, seq",
+                    )
+                    .bind(&table)
+                    .fetch_all(pool)
+                    .await?;
+                    // Leading columns of every index, the primary key included.
+                    let indexes: Vec<(String,)> =
+                        sqlx::query_as("SELECT name FROM pragma_index_list($1)")
                             .bind(&table)
                             .fetch_all(pool)
                             .await?;
-                    // Leading columns of every index, the primary key included.
-                    let indexes: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_index_list($1)")
-                        .bind(&table)
-                        .fetch_all(pool)
-                        .await?;
                     let mut leading: Vec<Vec<String>> = Vec::new();
                     for (index,) in indexes {
                         let cols: Vec<(String,)> =
@@ -246,19 +263,27 @@ impl Store {
                                 .await?;
                         leading.push(cols.into_iter().map(|c| c.0).collect());
                     }
-                    let pk: Vec<(String,)> =
-                        sqlx::query_as("SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk")
-                            .bind(&table)
-                            .fetch_all(pool)
-                            .await?;
+                    let pk: Vec<(String,)> = sqlx::query_as(
+                        "SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk",
+                    )
+                    .bind(&table)
+                    .fetch_all(pool)
+                    .await?;
                     leading.push(pk.into_iter().map(|c| c.0).collect());
-                    let mut by_fk: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+                    let mut by_fk: std::collections::BTreeMap<i64, Vec<String>> =
+                        Default::default();
                     for (id, col) in fks {
                         by_fk.entry(id).or_default().push(col);
                     }
                     for cols in by_fk.into_values() {
-                        let indexed = leading.iter().any(|idx| idx.len() >= cols.len() && idx[..cols.len()] == cols[..]);
-                        out.push(ForeignKeyIndex { table: table.clone(), columns: cols, indexed });
+                        let indexed = leading
+                            .iter()
+                            .any(|idx| idx.len() >= cols.len() && idx[..cols.len()] == cols[..]);
+                        out.push(ForeignKeyIndex {
+                            table: table.clone(),
+                            columns: cols,
+                            indexed,
+                        });
                     }
                 }
                 Ok(out)
@@ -281,7 +306,11 @@ impl Store {
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(table, columns, indexed)| ForeignKeyIndex { table, columns, indexed })
+                    .map(|(table, columns, indexed)| ForeignKeyIndex {
+                        table,
+                        columns,
+                        indexed,
+                    })
                     .collect())
             }
         }

@@ -7,7 +7,10 @@ use relais_core::model::{ApiToken, AuditEntry, Invitation, Member, User, Workspa
 use relais_core::{ApiTokenId, AuditId, InvitationId, Locale, Role, UserId, WorkspaceId};
 
 fn role(table: &'static str, s: &str) -> Result<Role, StoreError> {
-    Role::parse(s).ok_or_else(|| StoreError::Corrupt { table, detail: format!("unknown role {s:?}") })
+    Role::parse(s).ok_or_else(|| StoreError::Corrupt {
+        table,
+        detail: format!("unknown role {s:?}"),
+    })
 }
 
 pub(crate) const USER_COLUMNS: &str = "id, email, display_name, is_admin, locale, created_at";
@@ -47,7 +50,12 @@ pub(crate) struct WorkspaceRow {
 
 impl From<WorkspaceRow> for Workspace {
     fn from(r: WorkspaceRow) -> Workspace {
-        Workspace { id: WorkspaceId(r.id), slug: r.slug, name: r.name, created_at: r.created_at.0 }
+        Workspace {
+            id: WorkspaceId(r.id),
+            slug: r.slug,
+            name: r.name,
+            created_at: r.created_at.0,
+        }
     }
 }
 
@@ -139,16 +147,21 @@ pub(crate) struct AuditRow {
 impl TryFrom<AuditRow> for AuditEntry {
     type Error = StoreError;
     fn try_from(r: AuditRow) -> Result<AuditEntry, StoreError> {
-        let corrupt = |detail: String| StoreError::Corrupt { table: "audit_log", detail };
+        let corrupt = |detail: String| StoreError::Corrupt {
+            table: "audit_log",
+            detail,
+        };
         let json = |s: Option<String>| -> Result<Option<serde_json::Value>, StoreError> {
-            s.map(|s| serde_json::from_str(&s).map_err(|e| corrupt(e.to_string()))).transpose()
+            s.map(|s| serde_json::from_str(&s).map_err(|e| corrupt(e.to_string())))
+                .transpose()
         };
         Ok(AuditEntry {
             id: AuditId(r.id),
             workspace_id: r.workspace_id.map(WorkspaceId),
             actor_user_id: r.actor_user_id.map(UserId),
             actor: r.actor_label,
-            action: AuditAction::parse(&r.action).ok_or_else(|| corrupt(format!("unknown action {:?}", r.action)))?,
+            action: AuditAction::parse(&r.action)
+                .ok_or_else(|| corrupt(format!("unknown action {:?}", r.action)))?,
             target: r.target,
             before: json(r.before_json)?,
             after: json(r.after_json)?,

@@ -25,7 +25,9 @@ impl TestDb {
         if let Some((admin_url, name)) = self.pg_drop {
             if let Ok(admin) = Store::connect(&admin_url, &ConnectOptions::default()).await {
                 if let crate::Backend::Postgres(pool) = &admin.backend {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(pool).await;
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(pool)
+                        .await;
                 }
                 admin.close().await;
             }
@@ -54,9 +56,17 @@ pub fn postgres_url() -> Option<String> {
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}", dir.path().join("test.sqlite3").display());
-    let store = Store::connect(&url, &ConnectOptions::default()).await.expect("open SQLite");
+    let store = Store::connect(&url, &ConnectOptions::default())
+        .await
+        .expect("open SQLite");
     store.migrate().await.expect("migrate SQLite");
-    TestDb { label: "sqlite", store, url, pg_drop: None, _dir: Some(dir) }
+    TestDb {
+        label: "sqlite",
+        store,
+        url,
+        pg_drop: None,
+        _dir: Some(dir),
+    }
 }
 
 /// A fresh, migrated PostgreSQL store in a new database on the test server.
@@ -67,15 +77,26 @@ pub async fn postgres(admin_url: &str) -> TestDb {
         .await
         .expect("connect to TEST_POSTGRES_URL");
     if let crate::Backend::Postgres(pool) = &admin.backend {
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(pool).await.expect("CREATE DATABASE");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(pool)
+            .await
+            .expect("CREATE DATABASE");
     }
     admin.close().await;
     let mut url = url::Url::parse(admin_url).expect("TEST_POSTGRES_URL is a URL");
     url.set_path(&format!("/{name}"));
     let url = url.to_string();
-    let store = Store::connect(&url, &ConnectOptions::default()).await.expect("connect to test database");
+    let store = Store::connect(&url, &ConnectOptions::default())
+        .await
+        .expect("connect to test database");
     store.migrate().await.expect("migrate PostgreSQL");
-    TestDb { label: "postgres", store, url, pg_drop: Some((admin_url.to_string(), name)), _dir: None }
+    TestDb {
+        label: "postgres",
+        store,
+        url,
+        pg_drop: Some((admin_url.to_string(), name)),
+        _dir: None,
+    }
 }
 
 /// One fresh store per backend: SQLite, then PostgreSQL.

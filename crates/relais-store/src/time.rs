@@ -44,7 +44,10 @@ impl Type<Sqlite> for DbTime {
 }
 
 impl<'q> Encode<'q, Sqlite> for DbTime {
-    fn encode_by_ref(&self, buf: &mut <Sqlite as Database>::ArgumentBuffer<'q>) -> Result<IsNull, BoxDynError> {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Sqlite as Database>::ArgumentBuffer<'q>,
+    ) -> Result<IsNull, BoxDynError> {
         <String as Encode<'q, Sqlite>>::encode(self.to_sqlite_text(), buf)
     }
 }
@@ -52,7 +55,9 @@ impl<'q> Encode<'q, Sqlite> for DbTime {
 impl<'r> Decode<'r, Sqlite> for DbTime {
     fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
         let text = <&str as Decode<Sqlite>>::decode(value)?;
-        Ok(DbTime(DateTime::parse_from_rfc3339(text)?.with_timezone(&Utc)))
+        Ok(DbTime(
+            DateTime::parse_from_rfc3339(text)?.with_timezone(&Utc),
+        ))
     }
 }
 
@@ -66,7 +71,10 @@ impl Type<Postgres> for DbTime {
 }
 
 impl<'q> Encode<'q, Postgres> for DbTime {
-    fn encode_by_ref(&self, buf: &mut <Postgres as Database>::ArgumentBuffer<'q>) -> Result<IsNull, BoxDynError> {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Postgres as Database>::ArgumentBuffer<'q>,
+    ) -> Result<IsNull, BoxDynError> {
         <DateTime<Utc> as Encode<'q, Postgres>>::encode_by_ref(&self.0, buf)
     }
 }

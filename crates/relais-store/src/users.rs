@@ -61,15 +61,20 @@ impl Store {
                 .await
                 .map_err(conflict_on("email"))?;
             let user = User::from(row);
-            write_audit!(tx, AuditRecord {
-                workspace_id: None,
-                actor: actor.clone(),
-                action: AuditAction::UserCreated,
-                target: user.email.clone(),
-                before: None,
-                after: Some(json!({"email": user.email, "display_name": user.display_name, "is_admin": user.is_admin})),
-                at,
-            });
+            write_audit!(
+                tx,
+                AuditRecord {
+                    workspace_id: None,
+                    actor: actor.clone(),
+                    action: AuditAction::UserCreated,
+                    target: user.email.clone(),
+                    before: None,
+                    after: Some(
+                        json!({"email": user.email, "display_name": user.display_name, "is_admin": user.is_admin})
+                    ),
+                    at,
+                }
+            );
             tx.commit().await?;
             user
         });
@@ -78,7 +83,10 @@ impl Store {
 
     pub async fn user_by_id(&self, id: UserId) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row: Option<UserRow> = on_pool!(self, |pool| sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await?);
+        let row: Option<UserRow> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?);
         Ok(row.map(User::from))
     }
 
@@ -91,7 +99,10 @@ impl Store {
             password_hash: String,
         }
         let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1");
-        let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(&sql).bind(email).fetch_optional(pool).await?);
+        let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(email)
+            .fetch_optional(pool)
+            .await?);
         Ok(row.map(|r| (User::from(r.user), r.password_hash)))
     }
 
@@ -102,7 +113,8 @@ impl Store {
     /// Every user, by e-mail (for instance administrators).
     pub async fn list_users(&self) -> Result<Vec<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY email");
-        let rows: Vec<UserRow> = on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+        let rows: Vec<UserRow> =
+            on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
         Ok(rows.into_iter().map(User::from).collect())
     }
 
@@ -130,22 +142,30 @@ impl Store {
                 .bind(keep_session.map_or(0, |s| s.0))
                 .execute(&mut *tx)
                 .await?;
-            write_audit!(tx, AuditRecord {
-                workspace_id: None,
-                actor: actor.clone(),
-                action: AuditAction::PasswordChanged,
-                target: email,
-                before: None,
-                after: None,
-                at,
-            });
+            write_audit!(
+                tx,
+                AuditRecord {
+                    workspace_id: None,
+                    actor: actor.clone(),
+                    action: AuditAction::PasswordChanged,
+                    target: email,
+                    before: None,
+                    after: None,
+                    at,
+                }
+            );
             tx.commit().await?;
         });
         Ok(())
     }
 
     /// Sets (or clears) the user's UI language.
-    pub async fn set_locale(&self, actor: &Actor, user: UserId, locale: Option<Locale>) -> Result<()> {
+    pub async fn set_locale(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        locale: Option<Locale>,
+    ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -161,15 +181,18 @@ impl Store {
                 .bind(user.0)
                 .execute(&mut *tx)
                 .await?;
-            write_audit!(tx, AuditRecord {
-                workspace_id: None,
-                actor: actor.clone(),
-                action: AuditAction::LocaleChanged,
-                target: email,
-                before: Some(json!({"locale": old})),
-                after: Some(json!({"locale": locale.map(Locale::as_str)})),
-                at,
-            });
+            write_audit!(
+                tx,
+                AuditRecord {
+                    workspace_id: None,
+                    actor: actor.clone(),
+                    action: AuditAction::LocaleChanged,
+                    target: email,
+                    before: Some(json!({"locale": old})),
+                    after: Some(json!({"locale": locale.map(Locale::as_str)})),
+                    at,
+                }
+            );
             tx.commit().await?;
         });
         Ok(())
@@ -206,15 +229,27 @@ impl Store {
     }
 
     /// The live (unexpired) session with this token digest, and its user.
-    pub async fn session_by_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<Option<SessionRecord>> {
+    pub async fn session_by_token(
+        &self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<SessionRecord>> {
         let sql = format!(
             "SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, s.expires_at, {} \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
-            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+            USER_COLUMNS
+                .split(", ")
+                .map(|c| format!("u.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let row: Option<SessionRow> = on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(token_hash).bind(DbTime::from(at)).fetch_optional(pool).await?
+            sqlx::query_as(&sql)
+                .bind(token_hash)
+                .bind(DbTime::from(at))
+                .fetch_optional(pool)
+                .await?
         });
         Ok(row.map(|r| SessionRecord {
             id: SessionId(r.session_id),
@@ -226,7 +261,12 @@ impl Store {
     }
 
     /// Slides a session's expiry forward (called at most once a minute per session).
-    pub async fn touch_session(&self, id: SessionId, at: DateTime<Utc>, ttl: Duration) -> Result<()> {
+    pub async fn touch_session(
+        &self,
+        id: SessionId,
+        at: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<()> {
         on_pool!(self, |pool| {
             sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3")
                 .bind(DbTime::from(at))
@@ -240,7 +280,10 @@ impl Store {
 
     pub async fn delete_session(&self, id: SessionId) -> Result<()> {
         on_pool!(self, |pool| {
-            sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.0).execute(pool).await?;
+            sqlx::query("DELETE FROM sessions WHERE id = $1")
+                .bind(id.0)
+                .execute(pool)
+                .await?;
         });
         Ok(())
     }
@@ -265,7 +308,12 @@ impl Store {
 
     // ---- failed logins ----
 
-    pub async fn record_login_failure(&self, email: &str, ip: &str, at: DateTime<Utc>) -> Result<()> {
+    pub async fn record_login_failure(
+        &self,
+        email: &str,
+        ip: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         on_pool!(self, |pool| {
             sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
                 .bind(email)
@@ -297,13 +345,19 @@ impl Store {
                 .await?;
             (a, b)
         });
-        Ok((by_email.into_iter().map(|t| t.0 .0).collect(), by_ip.into_iter().map(|t| t.0 .0).collect()))
+        Ok((
+            by_email.into_iter().map(|t| t.0 .0).collect(),
+            by_ip.into_iter().map(|t| t.0 .0).collect(),
+        ))
     }
 
     /// After a successful login, the address's failures no longer count.
     pub async fn clear_login_failures(&self, email: &str) -> Result<()> {
         on_pool!(self, |pool| {
-            sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(email).execute(pool).await?;
+            sqlx::query("DELETE FROM login_failures WHERE email = $1")
+                .bind(email)
+                .execute(pool)
+                .await?;
         });
         Ok(())
     }
@@ -334,15 +388,20 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             let token = ApiToken::from(row);
-            write_audit!(tx, AuditRecord {
-                workspace_id: None,
-                actor: actor.clone(),
-                action: AuditAction::ApiTokenCreated,
-                target: user.email.clone(),
-                before: None,
-                after: Some(json!({"token_id": token.id, "name": token.name, "prefix": token.prefix})),
-                at,
-            });
+            write_audit!(
+                tx,
+                AuditRecord {
+                    workspace_id: None,
+                    actor: actor.clone(),
+                    action: AuditAction::ApiTokenCreated,
+                    target: user.email.clone(),
+                    before: None,
+                    after: Some(
+                        json!({"token_id": token.id, "name": token.name, "prefix": token.prefix})
+                    ),
+                    at,
+                }
+            );
             tx.commit().await?;
             token
         });
@@ -364,7 +423,12 @@ impl Store {
     }
 
     /// Revokes one of the user's own tokens. Someone else's token is "not found".
-    pub async fn revoke_api_token(&self, actor: &Actor, user: &User, token: ApiTokenId) -> Result<()> {
+    pub async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        user: &User,
+        token: ApiTokenId,
+    ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -378,15 +442,18 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let (name, prefix) = row.ok_or(StoreError::NotFound)?;
-            write_audit!(tx, AuditRecord {
-                workspace_id: None,
-                actor: actor.clone(),
-                action: AuditAction::ApiTokenRevoked,
-                target: user.email.clone(),
-                before: Some(json!({"token_id": token, "name": name, "prefix": prefix})),
-                after: None,
-                at,
-            });
+            write_audit!(
+                tx,
+                AuditRecord {
+                    workspace_id: None,
+                    actor: actor.clone(),
+                    action: AuditAction::ApiTokenRevoked,
+                    target: user.email.clone(),
+                    before: Some(json!({"token_id": token, "name": name, "prefix": prefix})),
+                    after: None,
+                    at,
+                }
+            );
             tx.commit().await?;
         });
         Ok(())
@@ -394,7 +461,11 @@ impl Store {
 
     /// The owner of a live API token, by digest. Records the use at most once a
     /// minute, so that a busy script does not turn every read into a write.
-    pub async fn user_by_api_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<Option<User>> {
+    pub async fn user_by_api_token(
+        &self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<User>> {
         #[derive(sqlx::FromRow)]
         struct Row {
             token_id: i64,
@@ -407,9 +478,15 @@ impl Store {
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         );
-        let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(&sql).bind(token_hash).fetch_optional(pool).await?);
+        let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?);
         let Some(row) = row else { return Ok(None) };
-        if row.last_used_at.is_none_or(|t| at - t.0 > Duration::minutes(1)) {
+        if row
+            .last_used_at
+            .is_none_or(|t| at - t.0 > Duration::minutes(1))
+        {
             on_pool!(self, |pool| {
                 sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                     .bind(DbTime::from(at))

@@ -1,7 +1,10 @@
 //! Workspaces (client brands), their members and invitations.
 
 use crate::audit::{write_audit, AuditRecord};
-use crate::rows::{InvitationRow, MemberRow, UserRow, WorkspaceRoleRow, WorkspaceRow, USER_COLUMNS, WORKSPACE_COLUMNS};
+use crate::rows::{
+    InvitationRow, MemberRow, UserRow, WorkspaceRoleRow, WorkspaceRow, USER_COLUMNS,
+    WORKSPACE_COLUMNS,
+};
 use crate::time::{now, DbTime};
 use crate::{conflict_on, on_pool, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -12,7 +15,11 @@ use relais_core::{Role, UserId, WorkspaceId};
 use serde_json::json;
 
 fn prefixed(columns: &str, alias: &str) -> String {
-    columns.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+    columns
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Store {
@@ -41,15 +48,18 @@ impl Store {
                 .await
                 .map_err(conflict_on("slug"))?;
             let ws = Workspace::from(row);
-            write_audit!(tx, AuditRecord {
-                workspace_id: Some(ws.id),
-                actor: actor.clone(),
-                action: AuditAction::WorkspaceCreated,
-                target: ws.slug.clone(),
-                before: None,
-                after: Some(json!({"slug": ws.slug, "name": ws.name})),
-                at,
-            });
+            write_audit!(
+                tx,
+                AuditRecord {
+                    workspace_id: Some(ws.id),
+                    actor: actor.clone(),
+                    action: AuditAction::WorkspaceCreated,
+                    target: ws.slug.clone(),
+                    before: None,
+                    after: Some(json!({"slug": ws.slug, "name": ws.name})),
+                    at,
+                }
+            );
             if let Some(owner) = owner {
                 let (email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
                     .bind(owner.0)
@@ -63,15 +73,18 @@ impl Store {
                     .bind(DbTime::from(at))
                     .execute(&mut *tx)
                     .await?;
-                write_audit!(tx, AuditRecord {
-                    workspace_id: Some(ws.id),
-                    actor: actor.clone(),
-                    action: AuditAction::MemberAdded,
-                    target: email,
-                    before: None,
-                    after: Some(json!({"role": Role::Owner})),
-                    at,
-                });
+                write_audit!(
+                    tx,
+                    AuditRecord {
+                        workspace_id: Some(ws.id),
+                        actor: actor.clone(),
+                        action: AuditAction::MemberAdded,
+                        target: email,
+                        before: None,
+                        after: Some(json!({"role": Role::Owner})),
+                        at,
+                    }
+                );
             }
             tx.commit().await?;
             ws
@@ -81,14 +94,21 @@ impl Store {
 
     pub async fn workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>> {
         let sql = format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE slug = $1");
-        let row: Option<WorkspaceRow> = on_pool!(self, |pool| sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await?);
+        let row: Option<WorkspaceRow> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?);
         Ok(row.map(Workspace::from))
     }
 
     /// The workspace named by `slug` as `user` sees it: with their role, or `None`
     /// when it does not exist or they are not a member. Instance administrators
     /// act as owners everywhere, whatever their membership says.
-    pub async fn workspace_for_user(&self, slug: &str, user: &User) -> Result<Option<WorkspaceWithRole>> {
+    pub async fn workspace_for_user(
+        &self,
+        slug: &str,
+        user: &User,
+    ) -> Result<Option<WorkspaceWithRole>> {
         let sql = format!(
             "SELECT {}, m.role FROM workspaces w \
              LEFT JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $2 \
@@ -96,7 +116,11 @@ impl Store {
             prefixed(WORKSPACE_COLUMNS, "w")
         );
         let row: Option<WorkspaceRoleRow> = on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(slug).bind(user.id.0).fetch_optional(pool).await?
+            sqlx::query_as(&sql)
+                .bind(slug)
+                .bind(user.id.0)
+                .fetch_optional(pool)
+                .await?
         });
         Ok(row.and_then(|r| with_role(r, user.is_admin)))
     }
@@ -111,15 +135,23 @@ impl Store {
             prefixed(WORKSPACE_COLUMNS, "w")
         );
         let rows: Vec<WorkspaceRoleRow> = on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(user.id.0).bind(user.is_admin).fetch_all(pool).await?
+            sqlx::query_as(&sql)
+                .bind(user.id.0)
+                .bind(user.is_admin)
+                .fetch_all(pool)
+                .await?
         });
-        Ok(rows.into_iter().filter_map(|r| with_role(r, user.is_admin)).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| with_role(r, user.is_admin))
+            .collect())
     }
 
     /// Every workspace, by name.
     pub async fn list_workspaces(&self) -> Result<Vec<Workspace>> {
         let sql = format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces ORDER BY name, id");
-        let rows: Vec<WorkspaceRow> = on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+        let rows: Vec<WorkspaceRow> =
+            on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
         Ok(rows.into_iter().map(Workspace::from).collect())
     }
 
@@ -168,12 +200,18 @@ impl Store {
             if current == new {
                 return Ok(());
             }
-            let (owners,): (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner'")
-                    .bind(workspace.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            check_membership_change(actor_role, current, new, usize::try_from(owners).unwrap_or(0))?;
+            let (owners,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner'",
+            )
+            .bind(workspace.0)
+            .fetch_one(&mut *tx)
+            .await?;
+            check_membership_change(
+                actor_role,
+                current,
+                new,
+                usize::try_from(owners).unwrap_or(0),
+            )?;
             let action = match (current, new) {
                 (None, Some(role)) => {
                     sqlx::query("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
@@ -186,12 +224,14 @@ impl Store {
                     AuditAction::MemberAdded
                 }
                 (Some(_), Some(role)) => {
-                    sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3")
-                        .bind(role.as_str())
-                        .bind(workspace.0)
-                        .bind(user.0)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND user_id = $3",
+                    )
+                    .bind(role.as_str())
+                    .bind(workspace.0)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
                     AuditAction::MemberRoleChanged
                 }
                 _ => {
@@ -203,15 +243,18 @@ impl Store {
                     AuditAction::MemberRemoved
                 }
             };
-            write_audit!(tx, AuditRecord {
-                workspace_id: Some(workspace),
-                actor: actor.clone(),
-                action,
-                target: email,
-                before: current.map(|r| json!({"role": r})),
-                after: new.map(|r| json!({"role": r})),
-                at,
-            });
+            write_audit!(
+                tx,
+                AuditRecord {
+                    workspace_id: Some(workspace),
+                    actor: actor.clone(),
+                    action,
+                    target: email,
+                    before: current.map(|r| json!({"role": r})),
+                    after: new.map(|r| json!({"role": r})),
+                    at,
+                }
+            );
             tx.commit().await?;
         });
         Ok(())
@@ -249,15 +292,18 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             let inv = Invitation::try_from(row)?;
-            write_audit!(tx, AuditRecord {
-                workspace_id: Some(workspace),
-                actor: actor.clone(),
-                action: AuditAction::InvitationCreated,
-                target: email.to_string(),
-                before: None,
-                after: Some(json!({"role": role, "expires_at": expires_at})),
-                at,
-            });
+            write_audit!(
+                tx,
+                AuditRecord {
+                    workspace_id: Some(workspace),
+                    actor: actor.clone(),
+                    action: AuditAction::InvitationCreated,
+                    target: email.to_string(),
+                    before: None,
+                    after: Some(json!({"role": role, "expires_at": expires_at})),
+                    at,
+                }
+            );
             tx.commit().await?;
             inv
         });
@@ -265,7 +311,11 @@ impl Store {
     }
 
     /// A pending, unexpired invitation by token digest, with its workspace.
-    pub async fn invitation_by_token(&self, token_hash: &str, at: DateTime<Utc>) -> Result<Option<(Invitation, Workspace)>> {
+    pub async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<(Invitation, Workspace)>> {
         let ws_sql = format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = $1");
         let found: Option<(InvitationRow, WorkspaceRow)> = on_pool!(self, |pool| {
             let inv: Option<InvitationRow> = sqlx::query_as(
@@ -278,13 +328,18 @@ impl Store {
             .await?;
             match inv {
                 Some(inv) => {
-                    let ws: WorkspaceRow = sqlx::query_as(&ws_sql).bind(inv.workspace_id).fetch_one(pool).await?;
+                    let ws: WorkspaceRow = sqlx::query_as(&ws_sql)
+                        .bind(inv.workspace_id)
+                        .fetch_one(pool)
+                        .await?;
                     Some((inv, ws))
                 }
                 None => None,
             }
         });
-        found.map(|(inv, ws)| Ok((Invitation::try_from(inv)?, Workspace::from(ws)))).transpose()
+        found
+            .map(|(inv, ws)| Ok((Invitation::try_from(inv)?, Workspace::from(ws))))
+            .transpose()
     }
 
     /// Accepts an invitation: creates the account and the membership and marks the
@@ -316,8 +371,10 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let (inv_id, ws_id, email, role) = claimed.ok_or(StoreError::NotFound)?;
-            let role = Role::parse(&role)
-                .ok_or_else(|| StoreError::Corrupt { table: "invitations", detail: format!("role {role:?}") })?;
+            let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt {
+                table: "invitations",
+                detail: format!("role {role:?}"),
+            })?;
             let user_row: UserRow = sqlx::query_as(&user_sql)
                 .bind(&email)
                 .bind(display_name)
@@ -339,16 +396,22 @@ impl Store {
                 .bind(DbTime::from(at))
                 .execute(&mut *tx)
                 .await?;
-            let ws_row: WorkspaceRow = sqlx::query_as(&ws_sql).bind(ws_id).fetch_one(&mut *tx).await?;
-            write_audit!(tx, AuditRecord {
-                workspace_id: Some(WorkspaceId(ws_id)),
-                actor: Actor::user(&user),
-                action: AuditAction::InvitationAccepted,
-                target: email.clone(),
-                before: None,
-                after: Some(json!({"role": role, "display_name": user.display_name})),
-                at,
-            });
+            let ws_row: WorkspaceRow = sqlx::query_as(&ws_sql)
+                .bind(ws_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            write_audit!(
+                tx,
+                AuditRecord {
+                    workspace_id: Some(WorkspaceId(ws_id)),
+                    actor: Actor::user(&user),
+                    action: AuditAction::InvitationAccepted,
+                    target: email.clone(),
+                    before: None,
+                    after: Some(json!({"role": role, "display_name": user.display_name})),
+                    at,
+                }
+            );
             tx.commit().await?;
             (user, Workspace::from(ws_row))
         });
@@ -360,15 +423,23 @@ impl Store {
     /// Counts of (demo, non-demo) users and workspaces, to decide whether the demo
     /// may run against this database.
     pub async fn demo_census(&self) -> Result<DemoCensus> {
-        let (demo_users, other_users, demo_ws, other_ws): (i64, i64, i64, i64) = on_pool!(self, |pool| {
-            sqlx::query_as(
+        let (demo_users, other_users, demo_ws, other_ws): (i64, i64, i64, i64) = on_pool!(
+            self,
+            |pool| {
+                sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM users WHERE is_demo), (SELECT COUNT(*) FROM users WHERE NOT is_demo), \
                         (SELECT COUNT(*) FROM workspaces WHERE is_demo), (SELECT COUNT(*) FROM workspaces WHERE NOT is_demo)",
             )
             .fetch_one(pool)
             .await?
-        });
-        Ok(DemoCensus { demo_users, other_users, demo_workspaces: demo_ws, other_workspaces: other_ws })
+            }
+        );
+        Ok(DemoCensus {
+            demo_users,
+            other_users,
+            demo_workspaces: demo_ws,
+            other_workspaces: other_ws,
+        })
     }
 }
 
@@ -382,6 +453,13 @@ pub struct DemoCensus {
 }
 
 fn with_role(r: WorkspaceRoleRow, is_admin: bool) -> Option<WorkspaceWithRole> {
-    let role = if is_admin { Role::Owner } else { r.role.as_deref().and_then(Role::parse)? };
-    Some(WorkspaceWithRole { workspace: Workspace::from(r.workspace), role })
+    let role = if is_admin {
+        Role::Owner
+    } else {
+        r.role.as_deref().and_then(Role::parse)?
+    };
+    Some(WorkspaceWithRole {
+        workspace: Workspace::from(r.workspace),
+        role,
+    })
 }

@@ -16,7 +16,10 @@ async fn backup_copies_a_live_database_and_refuses_to_overwrite() {
                 is_admin: false,
                 is_demo: false,
             };
-            store.create_user(&Actor::System("test"), user).await.unwrap();
+            store
+                .create_user(&Actor::System("test"), user)
+                .await
+                .unwrap();
         }
     });
     let dir = tempfile::tempdir().unwrap();
@@ -25,13 +28,25 @@ async fn backup_copies_a_live_database_and_refuses_to_overwrite() {
     db.store.backup_sqlite(&copy).await.unwrap();
     writer.await.unwrap();
 
-    let restored = Store::connect(&format!("sqlite://{}", copy.display()), &ConnectOptions::default()).await.unwrap();
+    let restored = Store::connect(
+        &format!("sqlite://{}", copy.display()),
+        &ConnectOptions::default(),
+    )
+    .await
+    .unwrap();
     let users = restored.list_users().await.unwrap();
     let audit = restored.audit_for_instance(None, 1000).await.unwrap();
-    assert_eq!(users.len(), audit.len(), "every user in the copy has its audit entry: one consistent snapshot");
+    assert_eq!(
+        users.len(),
+        audit.len(),
+        "every user in the copy has its audit entry: one consistent snapshot"
+    );
     restored.migrate().await.unwrap();
 
     let err = db.store.backup_sqlite(&copy).await.unwrap_err();
-    assert!(err.to_string().contains("exist") || err.to_string().contains("output file"), "{err}");
+    assert!(
+        err.to_string().contains("exist") || err.to_string().contains("output file"),
+        "{err}"
+    );
     db.finish().await;
 }

@@ -9,9 +9,17 @@ async fn migrations_apply_and_every_foreign_key_is_indexed() {
         // testing::all() already migrated an empty database; a second run is a no-op.
         db.store.migrate().await.unwrap();
         let report = db.store.foreign_key_report().await.unwrap();
-        assert!(report.len() >= 8, "{}: expected the foundation's foreign keys, got {report:?}", db.label);
+        assert!(
+            report.len() >= 8,
+            "{}: expected the foundation's foreign keys, got {report:?}",
+            db.label
+        );
         let missing: Vec<_> = report.iter().filter(|fk| !fk.indexed).collect();
-        assert!(missing.is_empty(), "{}: foreign keys without an index: {missing:?}", db.label);
+        assert!(
+            missing.is_empty(),
+            "{}: foreign keys without an index: {missing:?}",
+            db.label
+        );
         db.finish().await;
     }
 }
@@ -20,7 +28,8 @@ async fn migrations_apply_and_every_foreign_key_is_indexed() {
 async fn an_unindexed_foreign_key_is_reported() {
     // The check itself must be able to fail.
     for db in testing::all().await {
-        let sql = "CREATE TABLE fk_probe (id BIGINT PRIMARY KEY, user_id BIGINT REFERENCES users (id))";
+        let sql =
+            "CREATE TABLE fk_probe (id BIGINT PRIMARY KEY, user_id BIGINT REFERENCES users (id))";
         db.store.execute_raw_for_tests(sql).await.unwrap();
         let report = db.store.foreign_key_report().await.unwrap();
         let probe: Vec<_> = report.iter().filter(|fk| fk.table == "fk_probe").collect();

@@ -1,0 +1,38 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use crate::render::{Problem, ProblemField};
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "relais API", description = "Workspaces, members, audit log and personal settings of relais. Authenticate with `Authorization: Bearer <token>` (create tokens in Settings or with `relais token create`). Errors are `application/problem+json` (RFC 9457)."),
+    paths(
+        super::me::get_me, super::me::patch_me, super::me::list_tokens, super::me::create_token, super::me::revoke_token,
+        super::users::list, super::users::create,
+        super::workspaces::list, super::workspaces::create, super::workspaces::get_one, super::workspaces::audit,
+        super::members::list, super::members::add, super::members::change_role, super::members::remove,
+    ),
+    components(schemas(Problem, ProblemField)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+/// `GET /api/v1/openapi.json`
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,102 @@
+//! One error type for every handler, turned into a response in one place.
+//!
+//! A handler returns [`AppError`]; its `IntoResponse` gives a bare response that
+//! carries the error as an extension. The outer error renderer ([`crate::render`])
+//! turns every bare error response (ours, or a 404/405/408/413 from the router and
+//! its layers) into an HTML page in the reader's language, or into
+//! `application/problem+json` (RFC 9457) under `/api`. Internal errors are logged
+//! once, there, and their details never reach the client.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use relais_core::validate::FieldError;
+use relais_store::StoreError;
+
+/// What went wrong while handling a request.
+#[derive(Debug, Clone)]
+pub enum AppError {
+    /// Not logged in (API: no or bad token).
+    Unauthorized,
+    /// Logged in, but the role does not allow it.
+    Forbidden,
+    /// Does not exist, or is not visible to the asker.
+    NotFound,
+    /// The form's CSRF token is missing or wrong.
+    Csrf,
+    /// The body could not be read (malformed form or JSON); the message says why.
+    BadRequest(String),
+    /// Fields are invalid.
+    Invalid(Vec<FieldError>),
+    /// A unique value is taken (field, i18n code).
+    Conflict(FieldError),
+    /// Too many failed attempts; retry after this many seconds.
+    TooManyRequests(u64),
+    /// A bug or an outage; the detail is logged, never shown.
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn field(field: &'static str, code: &'static str) -> AppError {
+        AppError::Invalid(vec![FieldError::new(field, code)])
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(field) => {
+                AppError::Conflict(FieldError::new(field, taken_code(field)))
+            }
+            StoreError::Rule(rule) => AppError::field("role", rule_code(rule)),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The i18n code for "this value is taken".
+pub fn taken_code(field: &str) -> &'static str {
+    match field {
+        "email" => "taken-email",
+        "slug" => "taken-slug",
+        _ => "required",
+    }
+}
+
+/// The i18n code of a membership rule.
+pub fn rule_code(rule: relais_core::policy::MembershipRuleError) -> &'static str {
+    match rule {
+        relais_core::policy::MembershipRuleError::OwnerOnly => "owner-only",
+        relais_core::policy::MembershipRuleError::LastOwner => "last-owner",
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        if let AppError::TooManyRequests(secs) = &self {
+            if let Ok(v) = secs.to_string().parse() {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,85 @@
+//! The relais web layer: server-rendered pages, the JSON API under `/api/v1`,
+//! health and metrics endpoints.
+//!
+//! [`app`] builds the whole [`Router`] from the route table in [`routes`]: every
+//! route declares its [`relais_core::Access`] there, and [`guard`] enforces it.
+//! `main` only binds a socket and calls `axum::serve`, so tests drive the router
+//! with `oneshot`.
+
+pub mod api;
+pub mod cookies;
+pub mod ctx;
+pub mod error;
+pub mod forms;
+pub mod guard;
+pub mod metrics;
+pub mod pages;
+pub mod render;
+pub mod routes;
+pub mod tr;
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::Router;
+use relais_config::Config;
+use relais_i18n::I18n;
+use relais_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Everything a request handler may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+pub struct Inner {
+    pub store: Store,
+    pub i18n: I18n,
+    pub config: Config,
+    pub metrics: metrics::Metrics,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.inner
+    }
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> Result<AppState, relais_i18n::I18nError> {
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                store,
+                i18n: I18n::new()?,
+                config,
+                metrics: metrics::Metrics::new(),
+            }),
+        })
+    }
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let limits = &state.config.server;
+    let mut router = Router::new();
+    for spec in routes::routes() {
+        router = router.route(spec.path, spec.guarded(&state));
+    }
+    router
+        .fallback(render::not_found)
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(limits.request_timeout_secs),
+        ))
+        .layer(from_fn_with_state(state.clone(), render::render_errors))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

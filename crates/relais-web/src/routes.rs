@@ -1,0 +1,282 @@
+//! The route table: every route with its method, path, kind and required access.
+//!
+//! The router is built from this table only, and each entry is wrapped in the
+//! [`crate::guard`] with its [`Access`], so no route can exist without a policy.
+//! Tests walk the same table against every role.
+
+use crate::ctx::Kind;
+use crate::guard::{guard, Guard};
+use crate::{api, pages, AppState};
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{on, MethodFilter, MethodRouter};
+use relais_core::{Access, Action};
+
+/// One route.
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub kind: Kind,
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+impl RouteSpec {
+    /// The handler wrapped in its guard.
+    pub fn guarded(self, state: &AppState) -> MethodRouter<AppState> {
+        let g = Guard {
+            state: state.clone(),
+            access: self.access,
+            kind: self.kind,
+        };
+        self.handler.route_layer(from_fn_with_state(g, guard))
+    }
+}
+
+fn route<H, T>(
+    method: Method,
+    path: &'static str,
+    kind: Kind,
+    access: Access,
+    handler: H,
+) -> RouteSpec
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = match method.as_str() {
+        "GET" => MethodFilter::GET,
+        "POST" => MethodFilter::POST,
+        "PATCH" => MethodFilter::PATCH,
+        "PUT" => MethodFilter::PUT,
+        _ => MethodFilter::DELETE,
+    };
+    RouteSpec {
+        method,
+        path,
+        kind,
+        access,
+        handler: on(filter, handler),
+    }
+}
+
+/// Every route of the application.
+pub fn routes() -> Vec<RouteSpec> {
+    use Access::{Admin, Public, User, Workspace as Ws};
+    use Kind::{Api, Page, Plain};
+    let (get, post, patch, delete) = (Method::GET, Method::POST, Method::PATCH, Method::DELETE);
+    vec![
+        // Operations.
+        route(get.clone(), "/healthz", Plain, Public, pages::ops::healthz),
+        route(get.clone(), "/readyz", Plain, Public, pages::ops::readyz),
+        route(get.clone(), "/metrics", Plain, Public, pages::ops::metrics),
+        route(
+            get.clone(),
+            "/static/app.css",
+            Plain,
+            Public,
+            pages::ops::stylesheet,
+        ),
+        // Pages.
+        route(get.clone(), "/login", Page, Public, pages::auth::login_page),
+        route(post.clone(), "/login", Page, Public, pages::auth::login),
+        route(post.clone(), "/logout", Page, User, pages::auth::logout),
+        route(get.clone(), "/", Page, User, pages::workspaces::list),
+        route(
+            get.clone(),
+            "/w/{slug}",
+            Page,
+            Ws(Action::ViewWorkspace),
+            pages::workspaces::home,
+        ),
+        route(
+            get.clone(),
+            "/w/{slug}/members",
+            Page,
+            Ws(Action::ViewMembers),
+            pages::members::page,
+        ),
+        route(
+            post.clone(),
+            "/w/{slug}/members",
+            Page,
+            Ws(Action::ManageMembers),
+            pages::members::invite,
+        ),
+        route(
+            post.clone(),
+            "/w/{slug}/members/{user_id}/role",
+            Page,
+            Ws(Action::ManageMembers),
+            pages::members::change_role,
+        ),
+        route(
+            post.clone(),
+            "/w/{slug}/members/{user_id}/remove",
+            Page,
+            Ws(Action::ManageMembers),
+            pages::members::remove,
+        ),
+        route(
+            get.clone(),
+            "/w/{slug}/audit",
+            Page,
+            Ws(Action::ViewAudit),
+            pages::workspaces::audit,
+        ),
+        route(get.clone(), "/settings", Page, User, pages::settings::page),
+        route(
+            post.clone(),
+            "/settings/language",
+            Page,
+            User,
+            pages::settings::language,
+        ),
+        route(
+            post.clone(),
+            "/settings/password",
+            Page,
+            User,
+            pages::settings::password,
+        ),
+        route(
+            post.clone(),
+            "/settings/tokens",
+            Page,
+            User,
+            pages::settings::create_token,
+        ),
+        route(
+            post.clone(),
+            "/settings/tokens/{id}/revoke",
+            Page,
+            User,
+            pages::settings::revoke_token,
+        ),
+        route(get.clone(), "/admin", Page, Admin, pages::admin::page),
+        route(
+            post.clone(),
+            "/admin/workspaces",
+            Page,
+            Admin,
+            pages::admin::create_workspace,
+        ),
+        route(
+            post.clone(),
+            "/admin/users",
+            Page,
+            Admin,
+            pages::admin::create_user,
+        ),
+        route(
+            get.clone(),
+            "/invite/{token}",
+            Page,
+            Public,
+            pages::invite::page,
+        ),
+        route(
+            post.clone(),
+            "/invite/{token}",
+            Page,
+            Public,
+            pages::invite::accept,
+        ),
+        // JSON API.
+        route(
+            get.clone(),
+            "/api/v1/openapi.json",
+            Api,
+            Public,
+            api::openapi::document,
+        ),
+        route(get.clone(), "/api/v1/me", Api, User, api::me::get_me),
+        route(patch.clone(), "/api/v1/me", Api, User, api::me::patch_me),
+        route(
+            get.clone(),
+            "/api/v1/me/tokens",
+            Api,
+            User,
+            api::me::list_tokens,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/me/tokens",
+            Api,
+            User,
+            api::me::create_token,
+        ),
+        route(
+            delete.clone(),
+            "/api/v1/me/tokens/{id}",
+            Api,
+            User,
+            api::me::revoke_token,
+        ),
+        route(get.clone(), "/api/v1/users", Api, Admin, api::users::list),
+        route(
+            post.clone(),
+            "/api/v1/users",
+            Api,
+            Admin,
+            api::users::create,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces",
+            Api,
+            User,
+            api::workspaces::list,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/workspaces",
+            Api,
+            Admin,
+            api::workspaces::create,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}",
+            Api,
+            Ws(Action::ViewWorkspace),
+            api::workspaces::get_one,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}/members",
+            Api,
+            Ws(Action::ViewMembers),
+            api::members::list,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/workspaces/{slug}/members",
+            Api,
+            Ws(Action::ManageMembers),
+            api::members::add,
+        ),
+        route(
+            patch,
+            "/api/v1/workspaces/{slug}/members/{user_id}",
+            Api,
+            Ws(Action::ManageMembers),
+            api::members::change_role,
+        ),
+        route(
+            delete,
+            "/api/v1/workspaces/{slug}/members/{user_id}",
+            Api,
+            Ws(Action::ManageMembers),
+            api::members::remove,
+        ),
+        route(
+            get,
+            "/api/v1/workspaces/{slug}/audit",
+            Api,
+            Ws(Action::ViewAudit),
+            api::workspaces::audit,
+        ),
+    ]
+}
