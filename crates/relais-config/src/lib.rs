@@ -343,6 +343,7 @@ fn describe_figment_error(err: figment::Error) -> ConfigError {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment's Jail API returns its own large error type
 mod tests {
     use super::*;
     use figment::Jail;

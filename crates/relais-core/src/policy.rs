@@ -127,6 +127,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)] // a table of cases
     fn membership_rules() {
         use MembershipRuleError::*;
         // (actor, current, new, owners, expected)

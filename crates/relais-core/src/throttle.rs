@@ -35,6 +35,7 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
+    #[allow(clippy::type_complexity)] // a table of cases
     fn window_table() {
         let t0 = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
         let rule = LoginThrottle {

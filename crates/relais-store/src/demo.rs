@@ -12,8 +12,16 @@ pub const DEMO_WORKSPACES: [(&str, &str); 3] = [
     ("theatre-lumiere", "Théâtre Lumière"),
 ];
 
-/// The demo people: (e-mail, name, instance admin, memberships).
-pub const DEMO_USERS: [(&str, &str, bool, &[(&str, Role)]); 5] = [
+/// A demo person: (e-mail, name, instance admin, memberships as (slug, role)).
+pub type DemoUser = (
+    &'static str,
+    &'static str,
+    bool,
+    &'static [(&'static str, Role)],
+);
+
+/// The demo people.
+pub const DEMO_USERS: [DemoUser; 5] = [
     (
         "owner@demo.local",
         "Océane Moreau",

@@ -1,5 +1,7 @@
 //! `relais backup`: a consistent copy of a live SQLite database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use relais_core::model::Actor;
 use relais_store::{testing, ConnectOptions, NewUser, Store};
 

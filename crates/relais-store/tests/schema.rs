@@ -1,6 +1,8 @@
 //! Schema checks on both backends: migrations apply to an empty database (and
 //! again, as a no-op), and every foreign key is covered by an index.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use relais_store::testing;
 
 #[tokio::test]

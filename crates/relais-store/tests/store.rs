@@ -1,6 +1,8 @@
 //! The store suite: the same test bodies against a real SQLite file and a real
 //! PostgreSQL database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use chrono::Duration;
 use relais_core::audit::AuditAction;
 use relais_core::model::{Actor, User};

@@ -29,6 +29,8 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     /// A unique value is taken (field, i18n code).
     Conflict(FieldError),
+    /// The request body is larger than `server.max_body_bytes`.
+    TooLarge,
     /// Too many failed attempts; retry after this many seconds.
     TooManyRequests(u64),
     /// A bug or an outage; the detail is logged, never shown.
@@ -44,6 +46,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

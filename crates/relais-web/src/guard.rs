@@ -233,7 +233,7 @@ async fn check(g: &Guard, req: Request) -> Result<(Request, Ctx, Option<String>)
         let limit = state.config.server.max_body_bytes;
         let bytes = axum::body::to_bytes(body, limit)
             .await
-            .map_err(|_| deny(AppError::BadRequest("body too large or unreadable".into())))?;
+            .map_err(|e| deny(body_error(&e)))?;
         let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .ok()
             .and_then(|pairs| {
@@ -296,4 +296,16 @@ pub fn minutes_ceil(d: Duration) -> i64 {
 /// The current time (one place, so that tests could pin it later).
 pub fn now() -> chrono::DateTime<Utc> {
     relais_store::time::now()
+}
+
+/// A body that could not be read: too large (413), or broken (400).
+pub fn body_error(e: &axum::Error) -> AppError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return AppError::TooLarge;
+        }
+        source = err.source();
+    }
+    AppError::BadRequest(e.to_string())
 }

@@ -1,4 +1,4 @@
-//! Translation helpers for templates: `{{ base.tr.t("key") }}`.
+//! Translation helpers for templates: `{{ base.tr.t("login-title") }}`.
 
 use crate::AppState;
 use chrono::{DateTime, Utc};

@@ -268,6 +268,17 @@ async fn set(
     done: &str,
 ) -> AppResult<Response> {
     let actor = Actor::user(ctx.user()?);
+    // Only existing members can be changed or removed here: a user id from
+    // another workspace is "not found", never silently added.
+    if !state
+        .store
+        .members(ws.workspace.id)
+        .await?
+        .iter()
+        .any(|m| m.user_id == user)
+    {
+        return Err(AppError::NotFound);
+    }
     match state
         .store
         .set_membership(&actor, ws.role, ws.workspace.id, user, role)

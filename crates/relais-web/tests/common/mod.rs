@@ -1,0 +1,159 @@
+//! Test world for router tests: the demo agency on a real database, a session
+//! cookie and an API token per person, and helpers to send requests through the
+//! router with `oneshot` (no socket).
+#![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use axum::Router;
+use chrono::Duration;
+use http_body_util::BodyExt;
+use relais_config::Config;
+use relais_core::model::{Actor, User};
+use relais_store::demo::seed_demo;
+use relais_store::testing::TestDb;
+use relais_web::{app, AppState};
+use tower::ServiceExt;
+
+pub const DEMO_PASSWORD: &str = "demo-password-1";
+
+pub struct World {
+    pub db: TestDb,
+    pub app: Router,
+    pub config: Config,
+}
+
+/// A person as the tests use them.
+#[derive(Clone, Debug)]
+pub struct Login {
+    pub user: User,
+    pub cookie: String,
+    pub csrf: String,
+    pub token: String,
+}
+
+pub async fn world(db: TestDb) -> World {
+    world_with(db, Config::default()).await
+}
+
+pub async fn world_with(db: TestDb, config: Config) -> World {
+    let hash = relais_auth::hash_password(DEMO_PASSWORD).unwrap();
+    seed_demo(&db.store, &hash).await.unwrap();
+    let state = AppState::new(db.store.clone(), config.clone()).unwrap();
+    World {
+        app: app(state),
+        db,
+        config,
+    }
+}
+
+impl World {
+    /// A fresh session and API token for `email`.
+    pub async fn login(&self, email: &str) -> Login {
+        let store = &self.db.store;
+        let user = store.user_by_email(email).await.unwrap().unwrap();
+        let session = relais_auth::random_token();
+        let csrf = relais_auth::random_token();
+        store
+            .create_session(
+                user.id,
+                &relais_auth::token_digest(&session),
+                &csrf,
+                "test",
+                Duration::hours(1),
+            )
+            .await
+            .unwrap();
+        let token = relais_auth::new_api_token();
+        store
+            .create_api_token(
+                &Actor::user(&user),
+                &user,
+                "test",
+                "rls_test",
+                &relais_auth::token_digest(&token),
+            )
+            .await
+            .unwrap();
+        Login {
+            user,
+            cookie: format!("relais_session={session}"),
+            csrf,
+            token,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.app.clone().oneshot(req).await.unwrap()
+    }
+
+    pub async fn get_page(&self, who: Option<&Login>, path: &str) -> Response<Body> {
+        let mut b = Request::get(path);
+        if let Some(w) = who {
+            b = b.header(header::COOKIE, &w.cookie);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    /// POSTs a form as `who`, with their CSRF token added.
+    pub async fn post_form(
+        &self,
+        who: Option<&Login>,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response<Body> {
+        let mut pairs: Vec<(&str, &str)> = fields.to_vec();
+        let mut b =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let anon_csrf = "a".repeat(43);
+        match who {
+            Some(w) => {
+                pairs.push(("_csrf", &w.csrf));
+                b = b.header(header::COOKIE, &w.cookie);
+            }
+            None => {
+                pairs.push(("_csrf", &anon_csrf));
+                b = b.header(header::COOKIE, format!("relais_csrf={anon_csrf}"));
+            }
+        }
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn api(
+        &self,
+        who: Option<&Login>,
+        method: &str,
+        path: &str,
+        json: Option<&str>,
+    ) -> Response<Body> {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(w) = who {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {}", w.token));
+        }
+        let body = match json {
+            Some(j) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(j.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(b.body(body).unwrap()).await
+    }
+}
+
+pub async fn text(r: Response<Body>) -> String {
+    String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+pub fn location(r: &Response<Body>) -> String {
+    r.headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+pub fn is_login_redirect(r: &Response<Body>) -> bool {
+    r.status() == StatusCode::SEE_OTHER && location(r).starts_with("/login?next=")
+}

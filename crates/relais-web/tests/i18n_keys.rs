@@ -1,0 +1,100 @@
+//! Every message key the templates and handlers use exists in French and English.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use relais_core::audit::AuditAction;
+use relais_core::{Locale, Role};
+use relais_i18n::I18n;
+use std::path::Path;
+
+fn literal_keys(text: &str, out: &mut Vec<String>) {
+    for call in [
+        ".t(\"",
+        ".t1(\"",
+        ".n(\"",
+        ".t(ctx.locale, \"",
+        ".t1(ctx.locale, \"",
+        ".t(self.locale, \"",
+    ] {
+        for piece in text.split(call).skip(1) {
+            if let Some(key) = piece.split('"').next() {
+                if !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
+                    out.push(key.to_string());
+                }
+            }
+        }
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("rs" | "html")
+        ) {
+            literal_keys(&std::fs::read_to_string(&path).unwrap(), out);
+        }
+    }
+}
+
+#[test]
+fn every_used_key_exists_in_both_languages() {
+    let i18n = I18n::new().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut keys = Vec::new();
+    walk(&root.join("src"), &mut keys);
+    walk(&root.join("templates"), &mut keys);
+    assert!(keys.len() > 80, "the scan found only {} keys", keys.len());
+    // Keys built at run time.
+    keys.extend(Role::ALL.iter().map(|r| format!("role-{}", r.as_str())));
+    keys.extend(
+        AuditAction::ALL
+            .iter()
+            .map(|a| format!("audit-{}", a.as_str())),
+    );
+    for status in [
+        400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 500, 503,
+    ] {
+        keys.push(format!("error-title-{status}"));
+        keys.push(format!("error-text-{status}"));
+    }
+    for code in [
+        "required",
+        "email-invalid",
+        "slug-invalid",
+        "too-long",
+        "invalid-characters",
+        "password-too-short",
+        "password-too-long",
+        "password-mismatch",
+        "role-invalid",
+        "locale-invalid",
+        "taken-email",
+        "taken-slug",
+        "owner-only",
+        "last-owner",
+        "invalid-json",
+        "unknown-field",
+    ] {
+        keys.push(format!("error-{code}"));
+    }
+    keys.sort();
+    keys.dedup();
+    let missing: Vec<String> = keys
+        .iter()
+        .flat_map(|k| {
+            Locale::ALL
+                .iter()
+                .filter(|l| !i18n.has(**l, k))
+                .map(move |l| format!("{}:{k}", l.as_str()))
+        })
+        .collect();
+    assert!(missing.is_empty(), "missing messages: {missing:?}");
+}
