@@ -26,6 +26,8 @@ pub struct MembersPage {
     pub members: Vec<Member>,
     pub roles: Vec<Role>,
     pub can_manage: bool,
+    /// Only owners see and change owners' roles.
+    pub can_grant_owner: bool,
     pub can_audit: bool,
     pub section: &'static str,
     pub form: FormState,
@@ -59,6 +61,7 @@ async fn draw(
             members,
             roles,
             can_manage: role_allows(ws.role, Action::ManageMembers),
+            can_grant_owner: ws.role == Role::Owner,
             can_audit: role_allows(ws.role, Action::ViewAudit),
             section: "members",
             form,
@@ -86,7 +89,7 @@ pub async fn page(
         "removed" => Some(state.i18n.t(ctx.locale, "member-removed")),
         _ => None,
     };
-    let form = FormState::new("invite-").keep("role", Role::CommunityManager.as_str());
+    let form = fresh_form();
     draw(&state, &ctx, &ws, StatusCode::OK, form, notice, None).await
 }
 
@@ -150,7 +153,7 @@ pub async fn invite(
                     &ctx,
                     &ws,
                     StatusCode::OK,
-                    FormState::new("invite-"),
+                    fresh_form(),
                     Some(notice),
                     None,
                 )
@@ -206,7 +209,7 @@ pub async fn invite(
                 &ctx,
                 &ws,
                 StatusCode::OK,
-                FormState::new("invite-"),
+                fresh_form(),
                 None,
                 Some((link, text)),
             )
@@ -296,7 +299,7 @@ async fn set(
                 ctx,
                 ws,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                FormState::new("invite-"),
+                fresh_form(),
                 Some(msg),
                 None,
             )
@@ -304,4 +307,9 @@ async fn set(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The invitation form, empty, with the most common role preselected.
+fn fresh_form() -> FormState {
+    FormState::new("invite-").keep("role", Role::CommunityManager.as_str())
 }
