@@ -135,11 +135,46 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One line a person can act on; no stack trace.
-            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
-            eprintln!("error: {}", chain.join(": "));
+            eprintln!("error: {}", one_line(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line. A cause whose text is already part of
+/// the message (errors that print their source, such as `StoreError::Db`) is not
+/// repeated, and multi-line messages (a TOML parse error quotes the offending
+/// line) are flattened.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = flatten(&cause.to_string());
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+/// Joins the lines of a message, dropping blank lines and quoted source
+/// excerpts (`  |`, `1 | text`, `  |   ^`).
+fn flatten(message: &str) -> String {
+    let mut out = String::new();
+    for line in message.lines().map(str::trim) {
+        let after_number = line.trim_start_matches(|c: char| c.is_ascii_digit());
+        if line.is_empty() || after_number.trim_start().starts_with('|') {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if line.starts_with('(') { " " } else { "; " });
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 fn load_config(g: &Global, bind: Option<String>) -> Result<Config> {
@@ -170,9 +205,14 @@ async fn open_store(config: &Config, migrate: bool) -> Result<Store> {
         connect_timeout: Duration::from_secs(config.database.connect_timeout_secs),
         sqlite_busy_timeout: Duration::from_millis(config.database.sqlite_busy_timeout_ms),
     };
-    let store = Store::connect(&config.database_url(), &opts).await.map_err(|e| {
-        anyhow!("{e} (check database.url / --database-url, and that the database server is running)")
-    })?;
+    let hint = if config.is_sqlite() {
+        "check --data-dir / data_dir or --database-url / database.url, and that the directory is writable"
+    } else {
+        "check database.url / --database-url, and that the database server is running"
+    };
+    let store = Store::connect(&config.database_url(), &opts)
+        .await
+        .map_err(|e| anyhow!("{e} ({hint})"))?;
     if migrate {
         store
             .migrate()
@@ -272,6 +312,25 @@ async fn run(cli: Cli) -> Result<()> {
             if path.exists() {
                 bail!("{} already exists: choose a new file name", path.display());
             }
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !dir.is_dir() {
+                    bail!(
+                        "cannot write {}: directory {} does not exist",
+                        path.display(),
+                        dir.display()
+                    );
+                }
+            }
+            // Connecting creates a missing SQLite file: check first, so that a
+            // mistyped --data-dir is not "backed up" as a new, empty database.
+            if let Some(db) = sqlite_file(&config.database_url()) {
+                if !db.is_file() {
+                    bail!(
+                        "no database at {}: check --data-dir / data_dir or --database-url",
+                        db.display()
+                    );
+                }
+            }
             let store = open_store(&config, false).await?;
             store
                 .backup_sqlite(&path)
@@ -282,7 +341,8 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::CheckConfig => {
             let config = load_config(g, None)?;
-            init_logging(&config).ok();
+            // An invalid log.level would stop `serve`: report it here too.
+            init_logging(&config)?;
             let text = toml::to_string(&config.redacted()).unwrap_or_default();
             println!("{text}");
             let store = open_store(&config, false).await?;
@@ -387,14 +447,15 @@ async fn user_add(
 
 async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Result<()> {
     init_logging(&config)?;
+    // Arguments are checked before the database is created or migrated.
+    if let Some(p) = &demo_password {
+        validate::new_password("password", "password", p, p)
+            .map_err(|_| anyhow!("--demo-password must have 12 to 256 characters"))?;
+    }
     let store = open_store(&config, true).await?;
     if demo {
         let (password, shown) = match demo_password {
-            Some(p) => {
-                validate::new_password("password", "password", &p, &p)
-                    .map_err(|_| anyhow!("--demo-password must have 12 to 256 characters"))?;
-                (p, false)
-            }
+            Some(p) => (p, false),
             None => (relais_auth::generate_password(), true),
         };
         let outcome = seed_demo(&store, &hash(password.clone()).await?).await?;
@@ -426,17 +487,21 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
     let app = relais_web::app(state);
 
     let shutdown = CancellationToken::new();
+    // Installed before "listening" is printed: a supervisor that stops the
+    // server as soon as it is up must get a graceful shutdown, not the default
+    // SIGTERM action.
+    let signalled = shutdown_signal()?;
+    let signal = shutdown.clone();
+    tokio::spawn(async move {
+        signalled.await;
+        tracing::info!("shutting down");
+        signal.cancel();
+    });
     let purge = tokio::spawn(purge_loop(store.clone(), shutdown.clone()));
     println!("relais listening on http://{local}");
     std::io::stdout().flush().ok();
     tracing::info!(%local, database = %relais_store::redact_url(&config.database_url()), "listening");
 
-    let signal = shutdown.clone();
-    tokio::spawn(async move {
-        wait_for_signal().await;
-        tracing::info!("shutting down");
-        signal.cancel();
-    });
     let stop = shutdown.clone();
     axum::serve(
         listener,
@@ -448,6 +513,14 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
     purge.await.ok();
     store.close().await;
     Ok(())
+}
+
+/// The file behind a `sqlite:` URL, if it names one (not `:memory:`).
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or("");
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
 /// Removes expired sessions and old failed logins, hourly, until shutdown.
@@ -467,23 +540,25 @@ async fn purge_loop(store: Store, shutdown: CancellationToken) {
     }
 }
 
-async fn wait_for_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// A future that resolves on SIGTERM or SIGINT (Ctrl-C). The handlers are
+/// installed by this call, not when the future is first polled.
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
+    })
+}
+
+/// A future that resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
