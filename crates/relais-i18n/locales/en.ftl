@@ -75,7 +75,6 @@ invite-link-created = Invitation created for { $email }. Send them this link, va
 member-added = { $email } is now a member of the workspace.
 member-role-changed = Role changed.
 member-removed = Member removed from the workspace.
-member-already = This person is already a member of the workspace.
 
 ## Audit log
 audit-title = Audit log
@@ -208,3 +207,4 @@ error-owner-only = Only an owner can grant, change or remove the owner role.
 error-last-owner = The workspace must keep at least one owner.
 error-invalid-json = The request body is not valid JSON for this operation.
 error-unknown-field = This field is not expected.
+error-already-member = This person is already a member of the workspace.

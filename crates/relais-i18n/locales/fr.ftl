@@ -75,7 +75,6 @@ invite-link-created = Invitation créée pour { $email }. Transmettez-lui ce lie
 member-added = { $email } fait maintenant partie de l'espace.
 member-role-changed = Rôle modifié.
 member-removed = Membre retiré·e de l'espace.
-member-already = Cette personne est déjà membre de l'espace.
 
 ## Journal d'audit
 audit-title = Journal d'audit
@@ -208,3 +207,4 @@ error-owner-only = Seul un propriétaire peut attribuer, modifier ou retirer le 
 error-last-owner = L'espace doit garder au moins un propriétaire.
 error-invalid-json = Le corps de la requête n'est pas un JSON valide pour cette opération.
 error-unknown-field = Ce champ n'est pas attendu.
+error-already-member = Cette personne est déjà membre de l'espace.

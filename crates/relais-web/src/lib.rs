@@ -12,6 +12,7 @@ pub mod ctx;
 pub mod error;
 pub mod forms;
 pub mod guard;
+pub mod membership;
 pub mod metrics;
 pub mod pages;
 pub mod render;

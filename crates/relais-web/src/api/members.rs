@@ -3,15 +3,13 @@
 use super::{ApiJson, MemberOut};
 use crate::ctx::{Ctx, WsCtx};
 use crate::error::{AppError, AppResult};
+use crate::membership::{self, Added};
 use crate::render::Problem;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use chrono::Duration;
-use relais_core::model::Actor;
-use relais_core::validate::{Email, FieldError};
 use relais_core::{Role, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -57,49 +55,20 @@ pub async fn add(
     Extension(ws): Extension<WsCtx>,
     ApiJson(body): ApiJson<AddMember>,
 ) -> AppResult<Response> {
-    let email = Email::parse("email", &body.email).map_err(|e| AppError::Invalid(vec![e]))?;
-    let role = parse_role(&body.role)?;
-    let actor = Actor::user(ctx.user()?);
-    if let Some(user) = state.store.user_by_email(email.as_str()).await? {
-        let members = state.store.members(ws.workspace.id).await?;
-        if members.iter().any(|m| m.user_id == user.id) {
-            return Err(AppError::Conflict(FieldError::new("email", "taken-email")));
+    let (email, role) =
+        membership::parse_add(&body.email, &body.role).map_err(AppError::Invalid)?;
+    match membership::add_or_invite(&state, &ctx, &ws, &email, role).await? {
+        Added::Member(m) => Ok((StatusCode::CREATED, Json(MemberOut::from(m))).into_response()),
+        Added::Invited { link, expires_at } => {
+            let out = InvitationOut {
+                email: email.into_string(),
+                role: role.as_str().to_string(),
+                invite_url: link,
+                expires_at,
+            };
+            Ok((StatusCode::ACCEPTED, Json(out)).into_response())
         }
-        state
-            .store
-            .set_membership(&actor, ws.role, ws.workspace.id, user.id, Some(role))
-            .await?;
-        let member = state
-            .store
-            .members(ws.workspace.id)
-            .await?
-            .into_iter()
-            .find(|m| m.user_id == user.id)
-            .ok_or(AppError::NotFound)?;
-        return Ok((StatusCode::CREATED, Json(MemberOut::from(member))).into_response());
     }
-    let token = relais_auth::random_token();
-    let expires_at =
-        crate::guard::now() + Duration::hours(i64::from(state.config.auth.invitation_ttl_hours));
-    state
-        .store
-        .create_invitation(
-            &actor,
-            ws.role,
-            ws.workspace.id,
-            email.as_str(),
-            role,
-            &relais_auth::token_digest(&token),
-            expires_at,
-        )
-        .await?;
-    let out = InvitationOut {
-        email: email.into_string(),
-        role: role.as_str().to_string(),
-        invite_url: format!("{}/invite/{token}", ctx.base_url),
-        expires_at,
-    };
-    Ok((StatusCode::ACCEPTED, Json(out)).into_response())
 }
 
 /// A new role.
@@ -119,20 +88,7 @@ pub async fn change_role(
     ApiJson(body): ApiJson<ChangeRole>,
 ) -> AppResult<StatusCode> {
     let role = parse_role(&body.role)?;
-    let members = state.store.members(ws.workspace.id).await?;
-    if !members.iter().any(|m| m.user_id.0 == user_id) {
-        return Err(AppError::NotFound);
-    }
-    state
-        .store
-        .set_membership(
-            &Actor::user(ctx.user()?),
-            ws.role,
-            ws.workspace.id,
-            UserId(user_id),
-            Some(role),
-        )
-        .await?;
+    membership::change(&state, &ctx, &ws, UserId(user_id), Some(role)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -144,15 +100,6 @@ pub async fn remove(
     Extension(ws): Extension<WsCtx>,
     Path((_, user_id)): Path<(String, i64)>,
 ) -> AppResult<StatusCode> {
-    state
-        .store
-        .set_membership(
-            &Actor::user(ctx.user()?),
-            ws.role,
-            ws.workspace.id,
-            UserId(user_id),
-            None,
-        )
-        .await?;
+    membership::change(&state, &ctx, &ws, UserId(user_id), None).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,20 +2,19 @@
 
 use super::{render, Base};
 use crate::ctx::{Ctx, WsCtx};
-use crate::error::{rule_code, AppError, AppResult};
+use crate::error::{AppError, AppResult};
 use crate::forms::{FormState, PageForm};
+use crate::membership::{self, Added};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use chrono::Duration;
-use relais_core::model::{Actor, Member, Workspace};
+use relais_core::model::{Member, Workspace};
 use relais_core::policy::role_allows;
-use relais_core::validate::{Email, FieldError};
+use relais_core::validate::FieldError;
 use relais_core::{Action, Role, UserId};
-use relais_store::StoreError;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -111,99 +110,41 @@ pub async fn invite(
     let kept = FormState::new("invite-")
         .keep("email", &form.email)
         .keep("role", &form.role);
-    let mut errors = Vec::new();
-    let email = Email::parse("email", &form.email)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let role = Role::parse(&form.role);
-    if role.is_none() {
-        errors.push(FieldError::new("role", "role-invalid"));
-    }
-    let (Some(email), Some(role)) = (email, role) else {
-        let f = kept.with_errors(&tr, &errors);
-        return draw(
-            &state,
-            &ctx,
-            &ws,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            f,
-            None,
-            None,
-        )
-        .await;
-    };
-    let user = ctx.user()?;
-    let actor = Actor::user(user);
-    let refuse = |f: FieldError| kept.clone().with_errors(&tr, &[f]);
-    if let Some(existing) = state.store.user_by_email(email.as_str()).await? {
-        let members = state.store.members(ws.workspace.id).await?;
-        if members.iter().any(|m| m.user_id == existing.id) {
-            let f = kept.clone().with_message("email", tr.t("member-already"));
-            return draw(&state, &ctx, &ws, StatusCode::CONFLICT, f, None, None).await;
-        }
-        return match state
-            .store
-            .set_membership(&actor, ws.role, ws.workspace.id, existing.id, Some(role))
-            .await
+    let refused = |status, errors: &[FieldError]| (status, kept.clone().with_errors(&tr, errors));
+    let outcome = match membership::parse_add(&form.email, &form.role) {
+        Err(errors) => Err(refused(StatusCode::UNPROCESSABLE_ENTITY, &errors)),
+        Ok((email, role)) => match membership::add_or_invite(&state, &ctx, &ws, &email, role).await
         {
-            Ok(()) => {
-                let notice = tr.t1("member-added", "email", email.as_str());
-                draw(
-                    &state,
-                    &ctx,
-                    &ws,
-                    StatusCode::OK,
-                    fresh_form(),
-                    Some(notice),
-                    None,
-                )
-                .await
+            Ok(added) => Ok((email, added)),
+            Err(AppError::Invalid(errors)) => {
+                Err(refused(StatusCode::UNPROCESSABLE_ENTITY, &errors))
             }
-            Err(StoreError::Rule(rule)) => {
-                let f = refuse(FieldError::new("role", rule_code(rule)));
-                draw(
-                    &state,
-                    &ctx,
-                    &ws,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    f,
-                    None,
-                    None,
-                )
-                .await
-            }
-            Err(e) => Err(e.into()),
-        };
-    }
-    let token = relais_auth::random_token();
-    let hours = state.config.auth.invitation_ttl_hours;
-    let expires = crate::guard::now() + Duration::hours(i64::from(hours));
-    let digest = relais_auth::token_digest(&token);
-    match state
-        .store
-        .create_invitation(
-            &actor,
-            ws.role,
-            ws.workspace.id,
-            email.as_str(),
-            role,
-            &digest,
-            expires,
-        )
-        .await
-    {
-        Ok(_) => {
-            let link = format!("{}/invite/{token}", ctx.base_url);
-            let text = state.i18n.format(
-                ctx.locale,
-                "invite-link-created",
-                Some(&{
-                    let mut a = fluent_args();
-                    a.set("email", email.as_str().to_string());
-                    a.set("hours", hours);
-                    a
-                }),
-            );
+            Err(AppError::Conflict(e)) => Err(refused(StatusCode::CONFLICT, &[e])),
+            Err(e) => return Err(e),
+        },
+    };
+    match outcome {
+        Err((status, f)) => draw(&state, &ctx, &ws, status, f, None, None).await,
+        Ok((email, Added::Member(_))) => {
+            let notice = tr.t1("member-added", "email", email.as_str());
+            draw(
+                &state,
+                &ctx,
+                &ws,
+                StatusCode::OK,
+                fresh_form(),
+                Some(notice),
+                None,
+            )
+            .await
+        }
+        Ok((email, Added::Invited { link, .. })) => {
+            let mut args = relais_i18n::FluentArgs::new();
+            args.set("email", email.as_str().to_string());
+            args.set("hours", state.config.auth.invitation_ttl_hours);
+            let text = state
+                .i18n
+                .format(ctx.locale, "invite-link-created", Some(&args));
             draw(
                 &state,
                 &ctx,
@@ -215,25 +156,7 @@ pub async fn invite(
             )
             .await
         }
-        Err(StoreError::Rule(rule)) => {
-            let f = refuse(FieldError::new("role", rule_code(rule)));
-            draw(
-                &state,
-                &ctx,
-                &ws,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                f,
-                None,
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
     }
-}
-
-fn fluent_args() -> relais_i18n::FluentArgs<'static> {
-    relais_i18n::FluentArgs::new()
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,30 +193,13 @@ async fn set(
     role: Option<Role>,
     done: &str,
 ) -> AppResult<Response> {
-    let actor = Actor::user(ctx.user()?);
-    // Only existing members can be changed or removed here: a user id from
-    // another workspace is "not found", never silently added.
-    if !state
-        .store
-        .members(ws.workspace.id)
-        .await?
-        .iter()
-        .any(|m| m.user_id == user)
-    {
-        return Err(AppError::NotFound);
-    }
-    match state
-        .store
-        .set_membership(&actor, ws.role, ws.workspace.id, user, role)
-        .await
-    {
+    match membership::change(state, ctx, ws, user, role).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/w/{}/members?done={done}", ws.workspace.slug)).into_response(),
         ),
-        Err(StoreError::Rule(rule)) => {
-            let msg = state
-                .i18n
-                .t(ctx.locale, &format!("error-{}", rule_code(rule)));
+        Err(AppError::Invalid(errors)) => {
+            let code = errors.first().map_or("role-invalid", |e| e.code);
+            let msg = state.i18n.t(ctx.locale, &format!("error-{code}"));
             draw(
                 state,
                 ctx,
