@@ -211,7 +211,7 @@ async fn set(
             )
             .await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
