@@ -165,12 +165,30 @@ impl Store {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options =
                 PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
-            let pool = PgPoolOptions::new()
+            let pool = match PgPoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(opts.connect_timeout)
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
-                .map_err(|e| fail(e.to_string()))?;
+            {
+                Ok(pool) => pool,
+                // The pool only says it timed out; one direct attempt tells why
+                // (connection refused, unknown host, bad password…).
+                Err(sqlx::Error::PoolTimedOut) => {
+                    use sqlx::Connection;
+                    let attempt = tokio::time::timeout(
+                        opts.connect_timeout,
+                        sqlx::PgConnection::connect_with(&options),
+                    )
+                    .await;
+                    let reason = match attempt {
+                        Ok(Err(e)) => e.to_string(),
+                        _ => format!("no answer within {} s", opts.connect_timeout.as_secs()),
+                    };
+                    return Err(fail(reason));
+                }
+                Err(e) => return Err(fail(e.to_string())),
+            };
             Ok(Store {
                 backend: Backend::Postgres(pool),
             })

@@ -404,7 +404,13 @@ async fn user_add(
         stdin
             .read_to_string(&mut input)
             .context("reading the password from standard input")?;
-        let p = input.trim_end_matches(['\n', '\r']).to_string();
+        // The first line is the password; anything after it is ignored.
+        let p = input
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string();
         if p.is_empty() {
             (relais_auth::generate_password(), true)
         } else {

@@ -6,6 +6,8 @@
 //! variable removed. Servers listen on 127.0.0.1 with a port picked by the OS,
 //! and are killed when their guard is dropped, whatever happens.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use relais_store::demo::DEMO_USERS;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
