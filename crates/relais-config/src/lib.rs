@@ -251,6 +251,13 @@ impl Config {
                 "must start with sqlite:, postgres:// or postgresql:// (or be empty for the embedded SQLite file)".into(),
             );
         }
+        if url.starts_with("sqlite:") {
+            let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or("");
+            if path.is_empty() || path.contains(":memory:") {
+                return bad("database.url", "a SQLite URL needs a file path, e.g. sqlite:///var/lib/relais/relais.sqlite3 (in-memory databases lose everything at exit)".into());
+            }
+        }
         if self.database.max_connections == 0 {
             return bad("database.max_connections", "must be at least 1".into());
         }
@@ -447,6 +454,12 @@ mod tests {
             };
             let err = Config::load(None, &flags).unwrap_err().0;
             assert!(err.starts_with("invalid value for server.bind"), "{err}");
+            let flags = Overrides {
+                database_url: Some("sqlite::memory:".into()),
+                ..Default::default()
+            };
+            let err = Config::load(None, &flags).unwrap_err().0;
+            assert!(err.contains("needs a file path"), "{err}");
             let flags = Overrides {
                 database_url: Some("mysql://x".into()),
                 ..Default::default()

@@ -7,7 +7,7 @@ use crate::{conflict_on, on_pool, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use relais_core::audit::AuditAction;
 use relais_core::model::{Actor, ApiToken, User};
-use relais_core::{ApiTokenId, Locale, SessionId, UserId};
+use relais_core::{ApiTokenId, Locale, Role, SessionId, UserId, WorkspaceId};
 use serde_json::json;
 
 /// A user to create. The password is already hashed.
@@ -43,6 +43,17 @@ struct SessionRow {
 impl Store {
     /// Creates a user; the audit entry is instance-level.
     pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
+        self.create_user_in(actor, new, None).await
+    }
+
+    /// Creates a user and, if given, their membership of a workspace, in one
+    /// transaction: either both exist afterwards or neither does.
+    pub async fn create_user_in(
+        &self,
+        actor: &Actor,
+        new: NewUser,
+        membership: Option<(WorkspaceId, Role)>,
+    ) -> Result<User> {
         let at = now();
         let sql = format!(
             "INSERT INTO users (email, display_name, password_hash, is_admin, is_demo, created_at, updated_at) \
@@ -75,6 +86,33 @@ impl Store {
                     at,
                 }
             );
+            if let Some((workspace, role)) = membership {
+                sqlx::query(
+                    "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(workspace.0)
+                .bind(user.id.0)
+                .bind(role.as_str())
+                .bind(DbTime::from(at))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+                    _ => StoreError::Db(e),
+                })?;
+                write_audit!(
+                    tx,
+                    AuditRecord {
+                        workspace_id: Some(workspace),
+                        actor: actor.clone(),
+                        action: AuditAction::MemberAdded,
+                        target: user.email.clone(),
+                        before: None,
+                        after: Some(json!({"role": role})),
+                        at,
+                    }
+                );
+            }
             tx.commit().await?;
             user
         });

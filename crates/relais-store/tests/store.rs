@@ -622,3 +622,41 @@ async fn demo_scenario(store: &Store) {
 async fn demo() {
     on_every_backend!(demo_scenario);
 }
+
+async fn user_with_membership_scenario(store: &Store) {
+    let sys = Actor::System("test");
+    let ws = store
+        .create_workspace(&sys, "brand", "Brand", None, false)
+        .await
+        .unwrap();
+    let u = store
+        .create_user_in(
+            &sys,
+            new_user("m@x.fr", false),
+            Some((ws.id, Role::Manager)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.members(ws.id).await.unwrap()[0].user_id, u.id);
+    // A membership that cannot be written takes the account down with it.
+    let missing = relais_core::WorkspaceId(ws.id.0 + 1000);
+    assert!(matches!(
+        store
+            .create_user_in(
+                &sys,
+                new_user("n@x.fr", false),
+                Some((missing, Role::Viewer))
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store.user_by_email("n@x.fr").await.unwrap().is_none(),
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn user_with_membership_is_atomic() {
+    on_every_backend!(user_with_membership_scenario);
+}

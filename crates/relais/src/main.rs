@@ -279,7 +279,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Token {
             command: TokenCommand::Create { user, name },
         } => {
-            let store = open_store(&load_config(g, None)?, true).await?;
+            let config = load_config(g, None)?;
+            require_existing_sqlite(&config)?;
+            let store = open_store(&config, true).await?;
             let email = Email::parse("email", &user)
                 .map_err(|_| anyhow!("{user:?} is not an e-mail address"))?;
             let u = store.user_by_email(email.as_str()).await?.ok_or_else(|| {
@@ -345,6 +347,11 @@ async fn run(cli: Cli) -> Result<()> {
             init_logging(&config)?;
             let text = toml::to_string(&config.redacted()).unwrap_or_default();
             println!("{text}");
+            if let Some(db) = sqlite_file(&config.database_url()).filter(|db| !db.is_file()) {
+                // Checking must not create the database.
+                println!("# configuration valid; no database at {} yet: `relais migrate` or `relais serve` creates it", db.display());
+                return Ok(());
+            }
             let store = open_store(&config, false).await?;
             store.ping().await?;
             store.close().await;
@@ -424,8 +431,9 @@ async fn user_add(
     let display_name = validate::name("name", &display_name)
         .map_err(|_| anyhow!("invalid --name: 1 to 100 characters"))?;
     let actor = Actor::System("cli");
+    let membership = target.as_ref().map(|(ws, role)| (ws.id, *role));
     let user = store
-        .create_user(
+        .create_user_in(
             &actor,
             NewUser {
                 email: email.into_string(),
@@ -434,16 +442,13 @@ async fn user_add(
                 is_admin: admin,
                 is_demo: false,
             },
+            membership,
         )
         .await
         .map_err(|e| anyhow!("cannot create the account: {e}"))?;
-    if let Some((ws, role)) = target {
-        store
-            .set_membership(&actor, Role::Owner, ws.id, user.id, Some(role))
-            .await?;
-        println!("{} added to {} as {}", user.email, ws.slug, role);
-    } else {
-        println!("{} created (instance administrator)", user.email);
+    match target {
+        Some((ws, role)) => println!("{} added to {} as {}", user.email, ws.slug, role),
+        None => println!("{} created (instance administrator)", user.email),
     }
     if generated {
         println!("password: {password}");
@@ -522,6 +527,17 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
 }
 
 /// The file behind a `sqlite:` URL, if it names one (not `:memory:`).
+/// Commands that only read or add to an existing installation must not create
+/// an empty database at a mistyped path.
+fn require_existing_sqlite(config: &Config) -> Result<()> {
+    if let Some(db) = sqlite_file(&config.database_url()) {
+        if !db.is_file() {
+            bail!("no database at {}: check --data-dir / data_dir or --database-url (run `relais migrate` to create one)", db.display());
+        }
+    }
+    Ok(())
+}
+
 fn sqlite_file(url: &str) -> Option<PathBuf> {
     let rest = url.strip_prefix("sqlite:")?;
     let rest = rest.strip_prefix("//").unwrap_or(rest);

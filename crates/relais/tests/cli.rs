@@ -399,6 +399,14 @@ fn bad_configuration_is_one_line_naming_the_key() {
 fn check_config_prints_the_configuration_and_checks_the_database() {
     let s = Sandbox::new();
 
+    // A fresh installation: valid, and checking does not create the database.
+    let out = s.ok(&["check-config"], None);
+    assert_has(
+        &out,
+        &["[server]", "bind = \"127.0.0.1:8080\"", "no database at"],
+    );
+    assert!(!s.data_dir().join("relais.sqlite3").exists());
+    s.ok(&["migrate"], None);
     let out = s.ok(&["check-config"], None);
     assert_has(
         &out,
@@ -426,7 +434,12 @@ fn check_config_prints_the_configuration_and_checks_the_database() {
     let line = one_error(&out);
     assert_has(
         line,
-        &["127.0.0.1:1/none", "--database-url", "database server"],
+        &[
+            "127.0.0.1:1/none",
+            "--database-url",
+            "database server",
+            "refused",
+        ],
     );
     assert!(!line.contains("s3cret"), "{line}");
     assert!(!out.stdout.contains("s3cret"), "{}", out.stdout);
