@@ -745,3 +745,34 @@ fn backup_copies_the_live_database() {
     assert!(!s.path().join("typo").exists());
     drop(server);
 }
+
+#[test]
+fn logs_are_json_lines_when_configured() {
+    let s = Sandbox::new();
+    std::fs::write(
+        s.path().join("relais.toml"),
+        "[log]\nformat = \"json\"\nlevel = \"info\"\n",
+    )
+    .unwrap();
+    s.ok(&["migrate"], None);
+    let mut server = s.serve(&["--bind", "127.0.0.1:0"]);
+    let r = http_get(&server.addr, "/healthz", &[]);
+    assert_eq!(r.status, 200, "{r:?}");
+    let status = server.terminate(Duration::from_secs(10));
+    assert!(status.success(), "{status:?} {server:?}");
+    let log = server.stderr.lock().unwrap().clone();
+    let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(
+        lines.len() >= 2,
+        "expected the listening and shutdown events: {log}"
+    );
+    for line in lines {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(
+            v["level"].is_string() && v["timestamp"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(log.contains("\"message\":\"listening\""), "{log}");
+}
