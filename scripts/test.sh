@@ -57,8 +57,9 @@ summary() {
     for i in "${!STEP_NAMES[@]}"; do
         printf '  %-8s %s\n' "${STEP_RESULTS[$i]}" "${STEP_NAMES[$i]}"
     done
-    printf '  cargo test: %d passed, %d failed\n' "$CARGO_PASSED" "$CARGO_FAILED"
-    printf '  browser tests: %d passed, %d failed, %d skipped\n' "$E2E_PASSED" "$E2E_FAILED" "$E2E_SKIPPED"
+    # The plain "word: N passed, N failed" form, readable by CI in any language.
+    printf 'rust: %d passed, %d failed\n' "$CARGO_PASSED" "$CARGO_FAILED"
+    printf 'browser: %d passed, %d failed, %d skipped\n' "$E2E_PASSED" "$E2E_FAILED" "$E2E_SKIPPED"
     echo "============================================================="
 }
 
