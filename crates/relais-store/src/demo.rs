@@ -1,7 +1,7 @@
 //! The demo agency that `relais serve --demo` puts in an empty database, so a
 //! newcomer can log in as each role and see every page at once.
 
-use crate::{NewUser, Result, Store, StoreError};
+use crate::{MembershipChange, NewUser, Result, Store, StoreError};
 use relais_core::model::Actor;
 use relais_core::{Role, UserId};
 
@@ -131,7 +131,13 @@ pub async fn seed_demo(store: &Store, password_hash: &str) -> Result<DemoOutcome
             for (s, role) in memberships.iter() {
                 if *s == slug {
                     store
-                        .set_membership(&actor, Role::Owner, ws.id, *user, Some(*role))
+                        .set_membership(
+                            &actor,
+                            Role::Owner,
+                            ws.id,
+                            *user,
+                            MembershipChange::Add(*role),
+                        )
                         .await?;
                 }
             }

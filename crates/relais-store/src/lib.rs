@@ -26,7 +26,7 @@ mod workspaces;
 
 pub use time::DbTime;
 pub use users::{NewUser, SessionRecord};
-pub use workspaces::DemoCensus;
+pub use workspaces::{DemoCensus, MembershipChange};
 
 /// Runs `$body` with `$pool` bound to the live backend's pool. The body is
 /// compiled once per backend, so the same query code is type-checked against both.

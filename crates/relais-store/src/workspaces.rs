@@ -170,8 +170,9 @@ impl Store {
         rows.into_iter().map(Member::try_from).collect()
     }
 
-    /// Adds, changes or removes (`new = None`) a membership, enforcing the
-    /// membership rules (owner-only changes, last owner) inside the transaction.
+    /// Adds, changes or removes a membership, enforcing inside the transaction
+    /// that the person is (for `Change` and `Remove`) or is not yet (for `Add`) a
+    /// member, and the membership rules (owner-only changes, last owner).
     /// `actor_role` is the role the actor holds in this workspace.
     pub async fn set_membership(
         &self,
@@ -179,8 +180,12 @@ impl Store {
         actor_role: Role,
         workspace: WorkspaceId,
         user: UserId,
-        new: Option<Role>,
+        change: MembershipChange,
     ) -> Result<()> {
+        let new = match change {
+            MembershipChange::Add(role) | MembershipChange::Change(role) => Some(role),
+            MembershipChange::Remove => None,
+        };
         let at = now();
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -194,8 +199,14 @@ impl Store {
             .await?;
             let (email, current) = target.ok_or(StoreError::NotFound)?;
             let current = current.as_deref().and_then(Role::parse);
-            if current.is_none() && new.is_none() {
-                return Err(StoreError::NotFound);
+            match (change, current) {
+                (MembershipChange::Add(_), Some(_)) => {
+                    return Err(StoreError::Conflict("membership"))
+                }
+                (MembershipChange::Change(_) | MembershipChange::Remove, None) => {
+                    return Err(StoreError::NotFound)
+                }
+                _ => {}
             }
             if current == new {
                 return Ok(());
@@ -441,6 +452,17 @@ impl Store {
             other_workspaces: other_ws,
         })
     }
+}
+
+/// What [`Store::set_membership`] is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipChange {
+    /// Make a non-member a member (`Conflict("membership")` if they already are).
+    Add(Role),
+    /// Change a member's role (`NotFound` if they are not a member).
+    Change(Role),
+    /// Remove a member (`NotFound` if they are not a member).
+    Remove,
 }
 
 /// How much demo and non-demo data a database holds.

@@ -10,6 +10,7 @@ use relais_core::policy::MembershipRuleError;
 use relais_core::{Locale, Role, UserId};
 use relais_store::demo::{seed_demo, DemoError, DemoOutcome};
 use relais_store::time::now;
+use relais_store::MembershipChange::{Add, Change, Remove};
 use relais_store::{testing, NewUser, Store, StoreError};
 
 fn new_user(email: &str, admin: bool) -> NewUser {
@@ -288,7 +289,7 @@ async fn workspaces_and_members(store: &Store) {
 
     let o = Actor::user(&owner);
     store
-        .set_membership(&o, Role::Owner, ws.id, mgr.id, Some(Role::Manager))
+        .set_membership(&o, Role::Owner, ws.id, mgr.id, Add(Role::Manager))
         .await
         .unwrap();
     let members = store.members(ws.id).await.unwrap();
@@ -340,24 +341,24 @@ async fn workspaces_and_members(store: &Store) {
     let m = Actor::user(&mgr);
     assert!(matches!(
         store
-            .set_membership(&m, Role::Manager, ws.id, outsider.id, Some(Role::Owner))
+            .set_membership(&m, Role::Manager, ws.id, outsider.id, Add(Role::Owner))
             .await,
         Err(StoreError::Rule(MembershipRuleError::OwnerOnly))
     ));
     assert!(matches!(
         store
-            .set_membership(&m, Role::Manager, ws.id, owner.id, None)
+            .set_membership(&m, Role::Manager, ws.id, owner.id, Remove)
             .await,
         Err(StoreError::Rule(MembershipRuleError::OwnerOnly))
     ));
     assert!(matches!(
         store
-            .set_membership(&o, Role::Owner, ws.id, owner.id, Some(Role::Viewer))
+            .set_membership(&o, Role::Owner, ws.id, owner.id, Change(Role::Viewer))
             .await,
         Err(StoreError::Rule(MembershipRuleError::LastOwner))
     ));
     store
-        .set_membership(&m, Role::Manager, ws.id, outsider.id, Some(Role::Viewer))
+        .set_membership(&m, Role::Manager, ws.id, outsider.id, Add(Role::Viewer))
         .await
         .unwrap();
     store
@@ -366,26 +367,44 @@ async fn workspaces_and_members(store: &Store) {
             Role::Manager,
             ws.id,
             outsider.id,
-            Some(Role::CommunityManager),
+            Change(Role::CommunityManager),
         )
         .await
         .unwrap();
     store
-        .set_membership(&m, Role::Manager, ws.id, outsider.id, None)
+        .set_membership(&m, Role::Manager, ws.id, outsider.id, Remove)
         .await
         .unwrap();
     assert!(matches!(
         store
-            .set_membership(&m, Role::Manager, ws.id, outsider.id, None)
+            .set_membership(&m, Role::Manager, ws.id, outsider.id, Remove)
             .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
         store
-            .set_membership(&m, Role::Manager, ws.id, UserId(424242), Some(Role::Viewer))
+            .set_membership(&m, Role::Manager, ws.id, UserId(424242), Add(Role::Viewer))
             .await,
         Err(StoreError::NotFound)
     ));
+    assert!(
+        matches!(
+            store
+                .set_membership(&m, Role::Manager, ws.id, outsider.id, Change(Role::Viewer))
+                .await,
+            Err(StoreError::NotFound)
+        ),
+        "changing a non-member's role never adds them"
+    );
+    assert!(
+        matches!(
+            store
+                .set_membership(&o, Role::Owner, ws.id, mgr.id, Add(Role::Viewer))
+                .await,
+            Err(StoreError::Conflict("membership"))
+        ),
+        "adding a member again is a conflict, not a role change"
+    );
     assert_eq!(
         store.members(ws.id).await.unwrap().len(),
         2,

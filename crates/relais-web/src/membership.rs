@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use relais_core::model::{Actor, Member};
 use relais_core::validate::{Email, FieldError};
 use relais_core::{Role, UserId};
+use relais_store::{MembershipChange, StoreError};
 
 /// What adding someone did.
 #[derive(Debug)]
@@ -43,19 +44,25 @@ pub async fn add_or_invite(
     let actor = Actor::user(ctx.user()?);
     let store = &state.store;
     if let Some(user) = store.user_by_email(email.as_str()).await? {
-        if member(state, ws, user.id).await?.is_some() {
-            return Err(AppError::Conflict(FieldError::new(
-                "email",
-                "already-member",
-            )));
+        let add = MembershipChange::Add(role);
+        match store
+            .set_membership(&actor, ws.role, ws.workspace.id, user.id, add)
+            .await
+        {
+            Err(StoreError::Conflict("membership")) => {
+                return Err(AppError::Conflict(FieldError::new(
+                    "email",
+                    "already-member",
+                )))
+            }
+            other => other?,
         }
-        store
-            .set_membership(&actor, ws.role, ws.workspace.id, user.id, Some(role))
-            .await?;
-        return member(state, ws, user.id)
+        let added = store
+            .members(ws.workspace.id)
             .await?
-            .map(Added::Member)
-            .ok_or(AppError::NotFound);
+            .into_iter()
+            .find(|m| m.user_id == user.id);
+        return added.map(Added::Member).ok_or(AppError::NotFound);
     }
     let token = relais_auth::random_token();
     let expires_at =
@@ -78,31 +85,19 @@ pub async fn add_or_invite(
     })
 }
 
-/// Changes (`Some`) or removes (`None`) an existing member's role. Someone who is
-/// not a member of this workspace is "not found", never added.
+/// Changes a member's role or removes them. The store refuses (404) anyone who
+/// is not a member of this workspace: a change never adds.
 pub async fn change(
     state: &AppState,
     ctx: &Ctx,
     ws: &WsCtx,
     user: UserId,
-    role: Option<Role>,
+    change: MembershipChange,
 ) -> AppResult<()> {
-    if member(state, ws, user).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
     let actor = Actor::user(ctx.user()?);
     state
         .store
-        .set_membership(&actor, ws.role, ws.workspace.id, user, role)
+        .set_membership(&actor, ws.role, ws.workspace.id, user, change)
         .await?;
     Ok(())
-}
-
-async fn member(state: &AppState, ws: &WsCtx, user: UserId) -> AppResult<Option<Member>> {
-    Ok(state
-        .store
-        .members(ws.workspace.id)
-        .await?
-        .into_iter()
-        .find(|m| m.user_id == user))
 }

@@ -13,7 +13,7 @@ use common::*;
 use relais_core::model::Actor;
 use relais_core::policy::role_allows;
 use relais_core::{Access, Role};
-use relais_store::testing;
+use relais_store::{testing, MembershipChange, StoreError};
 use relais_web::ctx::Kind;
 use relais_web::routes::routes;
 
@@ -66,10 +66,20 @@ async fn every_route_answers_every_role_as_the_policy_says() {
                 // Reset what earlier requests may have changed.
                 for slug in ["maison-dupain", "velo-cite"] {
                     let ws = store.workspace_by_slug(slug).await.unwrap().unwrap();
-                    store
-                        .set_membership(&sys, Role::Owner, ws.id, target.id, Some(Role::Viewer))
+                    let change = MembershipChange::Change(Role::Viewer);
+                    match store
+                        .set_membership(&sys, Role::Owner, ws.id, target.id, change)
                         .await
-                        .unwrap();
+                    {
+                        Err(StoreError::NotFound) => {
+                            let add = MembershipChange::Add(Role::Viewer);
+                            store
+                                .set_membership(&sys, Role::Owner, ws.id, target.id, add)
+                                .await
+                                .unwrap();
+                        }
+                        other => other.unwrap(),
+                    }
                 }
                 let who = match persona {
                     Some((email, _)) => Some(w.login(email).await),

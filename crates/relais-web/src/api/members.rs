@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use relais_core::{Role, UserId};
+use relais_store::MembershipChange;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -88,7 +89,14 @@ pub async fn change_role(
     ApiJson(body): ApiJson<ChangeRole>,
 ) -> AppResult<StatusCode> {
     let role = parse_role(&body.role)?;
-    membership::change(&state, &ctx, &ws, UserId(user_id), Some(role)).await?;
+    membership::change(
+        &state,
+        &ctx,
+        &ws,
+        UserId(user_id),
+        MembershipChange::Change(role),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -100,6 +108,6 @@ pub async fn remove(
     Extension(ws): Extension<WsCtx>,
     Path((_, user_id)): Path<(String, i64)>,
 ) -> AppResult<StatusCode> {
-    membership::change(&state, &ctx, &ws, UserId(user_id), None).await?;
+    membership::change(&state, &ctx, &ws, UserId(user_id), MembershipChange::Remove).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -15,6 +15,7 @@ use relais_core::model::{Member, Workspace};
 use relais_core::policy::role_allows;
 use relais_core::validate::FieldError;
 use relais_core::{Action, Role, UserId};
+use relais_store::MembershipChange;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -173,7 +174,15 @@ pub async fn change_role(
     PageForm(form): PageForm<RoleForm>,
 ) -> AppResult<Response> {
     let role = Role::parse(&form.role).ok_or_else(|| AppError::field("role", "role-invalid"))?;
-    set(&state, &ctx, &ws, UserId(user_id), Some(role), "role").await
+    set(
+        &state,
+        &ctx,
+        &ws,
+        UserId(user_id),
+        MembershipChange::Change(role),
+        "role",
+    )
+    .await
 }
 
 pub async fn remove(
@@ -182,7 +191,15 @@ pub async fn remove(
     Extension(ws): Extension<WsCtx>,
     Path((_, user_id)): Path<(String, i64)>,
 ) -> AppResult<Response> {
-    set(&state, &ctx, &ws, UserId(user_id), None, "removed").await
+    set(
+        &state,
+        &ctx,
+        &ws,
+        UserId(user_id),
+        MembershipChange::Remove,
+        "removed",
+    )
+    .await
 }
 
 async fn set(
@@ -190,10 +207,10 @@ async fn set(
     ctx: &Ctx,
     ws: &WsCtx,
     user: UserId,
-    role: Option<Role>,
+    change: MembershipChange,
     done: &str,
 ) -> AppResult<Response> {
-    match membership::change(state, ctx, ws, user, role).await {
+    match membership::change(state, ctx, ws, user, change).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/w/{}/members?done={done}", ws.workspace.slug)).into_response(),
         ),
