@@ -251,12 +251,8 @@ impl Config {
                 "must start with sqlite:, postgres:// or postgresql:// (or be empty for the embedded SQLite file)".into(),
             );
         }
-        if url.starts_with("sqlite:") {
-            let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
-            let path = path.split('?').next().unwrap_or("");
-            if path.is_empty() || path.contains(":memory:") {
-                return bad("database.url", "a SQLite URL needs a file path, e.g. sqlite:///var/lib/relais/relais.sqlite3 (in-memory databases lose everything at exit)".into());
-            }
+        if url.starts_with("sqlite:") && sqlite_path(url).is_none() {
+            return bad("database.url", "a SQLite URL needs a file path, e.g. sqlite:///var/lib/relais/relais.sqlite3 (in-memory databases lose everything at exit)".into());
         }
         if self.database.max_connections == 0 {
             return bad("database.max_connections", "must be at least 1".into());
@@ -299,6 +295,11 @@ impl Config {
         self.database_url().starts_with("sqlite:")
     }
 
+    /// The SQLite database file, when the database is SQLite.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        sqlite_path(&self.database_url())
+    }
+
     /// The configuration as TOML with secrets (database password) masked, for
     /// `relais check-config`.
     pub fn redacted(&self) -> Config {
@@ -311,6 +312,15 @@ impl Config {
         }
         c
     }
+}
+
+/// The file of a `sqlite:` URL (`sqlite:PATH`, `sqlite://PATH`, options after
+/// `?`); `None` for other URLs and for in-memory databases.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or("");
+    (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(path))
 }
 
 /// Turns a figment error into one actionable line.
@@ -391,6 +401,27 @@ mod tests {
         a.sort();
         b.sort();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn sqlite_paths() {
+        let cases = [
+            (
+                "sqlite://relais-data/relais.sqlite3",
+                Some("relais-data/relais.sqlite3"),
+            ),
+            (
+                "sqlite:///var/lib/relais.db?mode=rwc",
+                Some("/var/lib/relais.db"),
+            ),
+            ("sqlite:x.db", Some("x.db")),
+            ("sqlite::memory:", None),
+            ("sqlite:", None),
+            ("postgres://h/db", None),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(sqlite_path(url), expected.map(PathBuf::from), "{url}");
+        }
     }
 
     #[test]

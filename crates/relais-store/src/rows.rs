@@ -13,6 +13,15 @@ fn role(table: &'static str, s: &str) -> Result<Role, StoreError> {
     })
 }
 
+/// A column list with a table alias on each column (`id, email` → `u.id, u.email`).
+pub(crate) fn prefixed(columns: &str, alias: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) const USER_COLUMNS: &str = "id, email, display_name, is_admin, locale, created_at";
 
 #[derive(sqlx::FromRow)]

@@ -1,7 +1,7 @@
 //! People: accounts, sessions, failed logins and API tokens.
 
 use crate::audit::{write_audit, AuditRecord};
-use crate::rows::{ApiTokenRow, UserRow, USER_COLUMNS};
+use crate::rows::{prefixed, ApiTokenRow, UserRow, USER_COLUMNS};
 use crate::time::{now, DbTime};
 use crate::{conflict_on, on_pool, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
@@ -276,11 +276,7 @@ impl Store {
             "SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, s.expires_at, {} \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
-            USER_COLUMNS
-                .split(", ")
-                .map(|c| format!("u.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            prefixed(USER_COLUMNS, "u")
         );
         let row: Option<SessionRow> = on_pool!(self, |pool| {
             sqlx::query_as(&sql)
@@ -514,7 +510,7 @@ impl Store {
         let sql = format!(
             "SELECT t.id AS token_id, t.last_used_at, {} FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+            prefixed(USER_COLUMNS, "u")
         );
         let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(&sql)
             .bind(token_hash)

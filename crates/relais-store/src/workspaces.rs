@@ -2,7 +2,7 @@
 
 use crate::audit::{write_audit, AuditRecord};
 use crate::rows::{
-    InvitationRow, MemberRow, UserRow, WorkspaceRoleRow, WorkspaceRow, USER_COLUMNS,
+    prefixed, InvitationRow, MemberRow, UserRow, WorkspaceRoleRow, WorkspaceRow, USER_COLUMNS,
     WORKSPACE_COLUMNS,
 };
 use crate::time::{now, DbTime};
@@ -13,14 +13,6 @@ use relais_core::model::{Actor, Invitation, Member, User, Workspace, WorkspaceWi
 use relais_core::policy::check_membership_change;
 use relais_core::{Role, UserId, WorkspaceId};
 use serde_json::json;
-
-fn prefixed(columns: &str, alias: &str) -> String {
-    columns
-        .split(", ")
-        .map(|c| format!("{alias}.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 impl Store {
     /// Creates a workspace. `owner`, if given, becomes its first owner in the same

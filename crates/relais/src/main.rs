@@ -325,7 +325,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             // Connecting creates a missing SQLite file: check first, so that a
             // mistyped --data-dir is not "backed up" as a new, empty database.
-            if let Some(db) = sqlite_file(&config.database_url()) {
+            if let Some(db) = config.sqlite_file() {
                 if !db.is_file() {
                     bail!(
                         "no database at {}: check --data-dir / data_dir or --database-url",
@@ -347,7 +347,7 @@ async fn run(cli: Cli) -> Result<()> {
             init_logging(&config)?;
             let text = toml::to_string(&config.redacted()).unwrap_or_default();
             println!("{text}");
-            if let Some(db) = sqlite_file(&config.database_url()).filter(|db| !db.is_file()) {
+            if let Some(db) = config.sqlite_file().filter(|db| !db.is_file()) {
                 // Checking must not create the database.
                 println!("# configuration valid; no database at {} yet: `relais migrate` or `relais serve` creates it", db.display());
                 return Ok(());
@@ -530,19 +530,12 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
 /// Commands that only read or add to an existing installation must not create
 /// an empty database at a mistyped path.
 fn require_existing_sqlite(config: &Config) -> Result<()> {
-    if let Some(db) = sqlite_file(&config.database_url()) {
+    if let Some(db) = config.sqlite_file() {
         if !db.is_file() {
             bail!("no database at {}: check --data-dir / data_dir or --database-url (run `relais migrate` to create one)", db.display());
         }
     }
     Ok(())
-}
-
-fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite:")?;
-    let rest = rest.strip_prefix("//").unwrap_or(rest);
-    let path = rest.split('?').next().unwrap_or("");
-    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
 /// Removes expired sessions and old failed logins, hourly, until shutdown.
