@@ -37,8 +37,11 @@ pub async fn guard(
         Ok((req, ctx, new_csrf_cookie)) => {
             let secure = ctx.secure;
             let mut response = next.run(req).await;
-            // The renderer needs the language and the user to draw error pages.
-            response.extensions_mut().insert(ctx.clone());
+            // The renderer needs the language and the user to draw error pages;
+            // successful responses do not carry the context.
+            if response.status().as_u16() >= 400 {
+                response.extensions_mut().insert(ctx);
+            }
             if let Some(token) = new_csrf_cookie {
                 cookies::append(&mut response, &cookies::csrf(&token, secure));
             }
