@@ -38,6 +38,20 @@ typed_id!(
     InvitationId,
     /// One entry of the audit log.
     AuditId,
+    /// A calendar entry (a planned publication).
+    EntryId,
+    /// An account of a workspace on a network.
+    AccountId,
+    /// A stored media file.
+    MediaId,
+    /// A comment on a calendar entry.
+    CommentId,
+    /// An in-app notification.
+    NotificationId,
+    /// A dated observance added to a workspace's calendar.
+    ObservanceId,
+    /// One saved version of a workspace's editorial charter.
+    CharterVersionId,
 );
 
 #[cfg(test)]

@@ -6,15 +6,23 @@
 //! out of this crate's dependency tree.
 
 pub mod audit;
+pub mod charter;
+pub mod checks;
+pub mod entry;
 pub mod ids;
 pub mod locale;
 pub mod model;
+pub mod network;
 pub mod policy;
 pub mod role;
 pub mod throttle;
 pub mod validate;
 
-pub use ids::{ApiTokenId, AuditId, InvitationId, SessionId, UserId, WorkspaceId};
+pub use ids::{
+    AccountId, ApiTokenId, AuditId, CharterVersionId, CommentId, EntryId, InvitationId, MediaId,
+    NotificationId, ObservanceId, SessionId, UserId, WorkspaceId,
+};
 pub use locale::Locale;
+pub use network::Network;
 pub use policy::{Access, Action};
 pub use role::Role;

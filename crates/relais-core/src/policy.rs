@@ -19,6 +19,23 @@ pub enum Action {
     ManageMembers,
     /// Read the workspace's audit log.
     ViewAudit,
+    /// See the editorial charter.
+    ViewCharter,
+    /// Write the editorial charter (a new version).
+    EditCharter,
+    /// See the calendar. Client approvers see only what was submitted to them.
+    ViewCalendar,
+    /// See internal drafts (ideas, drafts, internal review).
+    ViewDrafts,
+    /// Create, edit, move and comment entries; move them through the team's steps
+    /// of the workflow; upload media; import the calendar.
+    EditCalendar,
+    /// Approve submitted entries or request changes (the client's decision).
+    ApproveEntries,
+    /// Comment on an entry (team and client).
+    CommentEntries,
+    /// Manage the workspace's accounts and the secret calendar feed URL.
+    ManageWorkspace,
 }
 
 use Role::{ClientApprover as C, CommunityManager as Cm, Manager as M, Owner as O, Viewer as V};
@@ -30,6 +47,19 @@ pub const POLICY: &[(Action, &[Role])] = &[
     (Action::ManageMembers, &[O, M]),
     // "readable by owners and managers" (issue: foundation, audit log).
     (Action::ViewAudit, &[O, M]),
+    (Action::ViewCharter, &[O, M, Cm, C, V]),
+    // The community manager writes the charter (001 C1.9); the client reads it.
+    (Action::EditCharter, &[O, M, Cm]),
+    (Action::ViewCalendar, &[O, M, Cm, C, V]),
+    // "The client-approver role sees what was submitted to it and nothing of the
+    // internal drafts" (issue: calendar and approval).
+    (Action::ViewDrafts, &[O, M, Cm, V]),
+    (Action::EditCalendar, &[O, M, Cm]),
+    // The client decides; an owner (or an instance admin) may record a decision
+    // received by another channel. Managers may not approve their own team's work.
+    (Action::ApproveEntries, &[O, C]),
+    (Action::CommentEntries, &[O, M, Cm, C]),
+    (Action::ManageWorkspace, &[O, M]),
 ];
 
 /// Whether `role` may perform `action`.

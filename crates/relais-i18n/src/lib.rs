@@ -1,6 +1,6 @@
 //! UI text in French (default) and English, through Project Fluent.
 //!
-//! The messages live in `locales/<lang>.ftl`, embedded at build time. Fluent
+//! The messages live in `locales/<lang>/<module>.ftl`, embedded at build time. Fluent
 //! handles plural rules (CLDR) and arguments; a test checks that both languages
 //! define exactly the same keys and that every key the code uses exists.
 
@@ -10,8 +10,23 @@ use relais_core::Locale;
 
 pub use fluent_bundle::FluentArgs;
 
-const FR: &str = include_str!("../locales/fr.ftl");
-const EN: &str = include_str!("../locales/en.ftl");
+/// The message files of one language, by module; each module owns one file per
+/// language, and both languages list the same modules.
+macro_rules! files {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../locales/", $lang, "/base.ftl")),
+            include_str!(concat!("../locales/", $lang, "/charter.ftl")),
+            include_str!(concat!("../locales/", $lang, "/calendar.ftl")),
+            include_str!(concat!("../locales/", $lang, "/composer.ftl")),
+            include_str!(concat!("../locales/", $lang, "/approval.ftl")),
+            include_str!(concat!("../locales/", $lang, "/interop.ftl")),
+        ]
+    };
+}
+
+const FR: [&str; 6] = files!("fr");
+const EN: [&str; 6] = files!("en");
 
 /// A message file failed to parse or load.
 #[derive(Debug, thiserror::Error)]
@@ -33,21 +48,27 @@ impl std::fmt::Debug for I18n {
     }
 }
 
-fn bundle(locale: Locale, source: &'static str) -> Result<FluentBundle<FluentResource>, I18nError> {
+fn bundle(
+    locale: Locale,
+    sources: &[&'static str],
+) -> Result<FluentBundle<FluentResource>, I18nError> {
     let err = |detail: String| I18nError {
         locale: locale.as_str(),
         detail,
     };
-    let resource = FluentResource::try_new(source.to_string())
-        .map_err(|(_, errors)| err(format!("{errors:?}")))?;
     let lang = locale.as_str().parse().map_err(|e| err(format!("{e:?}")))?;
     let mut bundle = FluentBundle::new_concurrent(vec![lang]);
     // The text goes into HTML that is already escaped and marked with lang: no
     // Unicode isolation marks around arguments.
     bundle.set_use_isolating(false);
-    bundle
-        .add_resource(resource)
-        .map_err(|errors| err(format!("{errors:?}")))?;
+    for source in sources {
+        let resource = FluentResource::try_new(source.to_string())
+            .map_err(|(_, errors)| err(format!("{errors:?}")))?;
+        // A key defined in two files is an error, not a silent override.
+        bundle
+            .add_resource(resource)
+            .map_err(|errors| err(format!("{errors:?}")))?;
+    }
     Ok(bundle)
 }
 
@@ -55,8 +76,8 @@ impl I18n {
     /// Loads the embedded messages.
     pub fn new() -> Result<I18n, I18nError> {
         Ok(I18n {
-            fr: bundle(Locale::Fr, FR)?,
-            en: bundle(Locale::En, EN)?,
+            fr: bundle(Locale::Fr, &FR)?,
+            en: bundle(Locale::En, &EN)?,
         })
     }
 
@@ -105,12 +126,13 @@ impl I18n {
 
     /// Every message key of a language (for tests).
     pub fn keys(locale: Locale) -> Vec<String> {
-        let source = match locale {
+        let sources = match locale {
             Locale::Fr => FR,
             Locale::En => EN,
         };
-        source
-            .lines()
+        sources
+            .iter()
+            .flat_map(|s| s.lines())
             .filter_map(|l| {
                 let (key, _) = l.split_once(" =")?;
                 let ok = !key.is_empty()

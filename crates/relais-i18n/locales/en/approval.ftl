@@ -1,0 +1,1 @@
+# approval messages (en). Keep the same keys in both languages.

@@ -1,0 +1,1 @@
+# calendar messages (en). Keep the same keys in both languages.

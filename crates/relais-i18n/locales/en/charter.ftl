@@ -1,0 +1,1 @@
+# charter messages (en). Keep the same keys in both languages.

@@ -1,0 +1,1 @@
+# composer messages (en). Keep the same keys in both languages.

@@ -1,0 +1,1 @@
+# interop messages (en). Keep the same keys in both languages.

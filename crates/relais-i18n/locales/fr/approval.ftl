@@ -1,0 +1,1 @@
+# approval messages (fr). Keep the same keys in both languages.

@@ -1,0 +1,1 @@
+# calendar messages (fr). Keep the same keys in both languages.

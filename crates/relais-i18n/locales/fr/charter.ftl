@@ -1,0 +1,1 @@
+# charter messages (fr). Keep the same keys in both languages.

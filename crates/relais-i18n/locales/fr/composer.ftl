@@ -1,0 +1,1 @@
+# composer messages (fr). Keep the same keys in both languages.

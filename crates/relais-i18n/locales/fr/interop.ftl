@@ -1,0 +1,1 @@
+# interop messages (fr). Keep the same keys in both languages.
