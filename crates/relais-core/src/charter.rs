@@ -285,3 +285,18 @@ mod tests {
         assert_eq!(old.rules, ConformanceRules::default());
     }
 }
+
+/// One saved version of a workspace's charter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CharterVersion {
+    pub id: crate::ids::CharterVersionId,
+    pub workspace_id: crate::ids::WorkspaceId,
+    /// 1 for the first save, then +1 per save.
+    pub version: i64,
+    pub charter: Charter,
+    /// What changed, in the author's words (may be empty).
+    pub note: String,
+    pub author_id: Option<crate::ids::UserId>,
+    pub author_name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}

@@ -501,3 +501,100 @@ mod tests {
         assert!(completeness(Status::Idea, &empty).is_empty());
     }
 }
+
+/// A comment in an entry's thread (team and client).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub id: crate::ids::CommentId,
+    pub entry_id: EntryId,
+    pub author_id: Option<UserId>,
+    /// The author's display name at read time ("" if the account was deleted).
+    pub author_name: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// Entries were submitted to the client.
+    Submitted,
+    /// The client approved entries.
+    Approved,
+    /// The client requested changes.
+    ChangesRequested,
+    /// Someone commented on an entry.
+    Commented,
+}
+
+impl NotificationKind {
+    pub const ALL: [NotificationKind; 4] = [
+        NotificationKind::Submitted,
+        NotificationKind::Approved,
+        NotificationKind::ChangesRequested,
+        NotificationKind::Commented,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Submitted => "submitted",
+            NotificationKind::Approved => "approved",
+            NotificationKind::ChangesRequested => "changes_requested",
+            NotificationKind::Commented => "commented",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// An in-app notification for one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    pub id: crate::ids::NotificationId,
+    pub user_id: UserId,
+    pub workspace_id: WorkspaceId,
+    pub kind: NotificationKind,
+    /// The entries concerned (one, or a whole week's decision).
+    pub entries: Vec<EntryId>,
+    /// Who caused it.
+    pub actor_name: String,
+    /// The decision's comment, if any.
+    pub comment: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// A dated observance shown on a workspace's calendar (a "journée mondiale", a
+/// trade fair, a sale period), added by hand or imported from an .ics file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Observance {
+    pub id: crate::ids::ObservanceId,
+    pub workspace_id: WorkspaceId,
+    pub date: NaiveDate,
+    pub label: String,
+    /// "manual" or "ics".
+    pub source: String,
+}
+
+/// A stored media file (the bytes are content-addressed on disk by `sha256`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MediaRecord {
+    pub id: MediaId,
+    pub workspace_id: WorkspaceId,
+    /// Hex SHA-256 of the stored (metadata-stripped) bytes.
+    pub sha256: String,
+    pub kind: MediaKind,
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    /// The uploaded file's name, for display only.
+    pub original_name: String,
+    pub created_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+}
