@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Enforces the crate layering of the workspace with `cargo tree`:
 #
-#  1. relais-core is the pure domain: no I/O runtime, database, HTTP or
-#     web-framework crate (sqlx, tokio, axum, reqwest, hyper, tower and their
-#     sub-crates such as tokio-util or tower-http) anywhere in its normal
-#     dependency tree, whatever features are enabled.
+#  1. relais-core, relais-compose and relais-calendar are the pure domain: no
+#     I/O runtime, database, HTTP or web-framework crate (sqlx, tokio, axum,
+#     reqwest, hyper, tower and their sub-crates such as tokio-util or
+#     tower-http) anywhere in their normal dependency trees, whatever features
+#     are enabled.
 #  2. relais-web does not depend on any connector crate (relais-connectors,
 #     relais-connector-*): connectors are wired in by the binary. Skipped while
 #     the workspace has no such crate.
@@ -23,22 +24,29 @@ crate_names() {
     awk 'NF { print $1 }' | sort -u
 }
 
-# --- 1. relais-core --------------------------------------------------------
-core_tree="$(cargo tree -p relais-core -e normal --all-features --prefix none)"
-core_bad="$(printf '%s\n' "$core_tree" | crate_names | grep -E "$FORBIDDEN_IN_CORE" || true)"
-if [[ -n "$core_bad" ]]; then
-    echo "LAYERING VIOLATION: relais-core must stay free of I/O and web crates" >&2
-    echo "  (invariant: no sqlx, tokio, axum, reqwest, hyper or tower in its normal dependency tree)." >&2
-    echo "  Found: $(printf '%s' "$core_bad" | tr '\n' ' ')" >&2
-    echo "  Inspect with: cargo tree -p relais-core -e normal --all-features -i <crate>" >&2
-    failed=1
-else
-    echo "layering: relais-core has no sqlx/tokio/axum/reqwest/hyper/tower dependency: ok"
-fi
+# --- 1. the pure domain crates ------------------------------------------------
+# relais-core, and the rule crates built on it (relais-compose: network rules and
+# post checks; relais-calendar: conformance, holidays, CSV and iCalendar), must
+# stay pure: no async runtime, database or HTTP crate in their dependency tree.
+members="$(cargo tree --workspace -e normal --depth 0 --prefix none | crate_names)"
+for crate in relais-core relais-compose relais-calendar; do
+    if ! printf '%s\n' "$members" | grep -qx "$crate"; then
+        continue
+    fi
+    tree="$(cargo tree -p "$crate" -e normal --all-features --prefix none)"
+    bad="$(printf '%s\n' "$tree" | crate_names | grep -E "$FORBIDDEN_IN_CORE" || true)"
+    if [[ -n "$bad" ]]; then
+        echo "LAYERING VIOLATION: $crate must stay free of I/O and web crates" >&2
+        echo "  (invariant: no sqlx, tokio, axum, reqwest, hyper or tower in its normal dependency tree)." >&2
+        echo "  Found: $(printf '%s' "$bad" | tr '\n' ' ')" >&2
+        echo "  Inspect with: cargo tree -p $crate -e normal --all-features -i <crate>" >&2
+        failed=1
+    else
+        echo "layering: $crate has no sqlx/tokio/axum/reqwest/hyper/tower dependency: ok"
+    fi
+done
 
 # --- 2. relais-web and connector crates ----------------------------------------
-# Workspace members are the roots of `cargo tree --workspace --depth 0`.
-members="$(cargo tree --workspace -e normal --depth 0 --prefix none | crate_names)"
 connectors="$(printf '%s\n' "$members" | grep -E "$CONNECTOR_CRATE" || true)"
 if [[ -n "$connectors" ]] && printf '%s\n' "$members" | grep -qx 'relais-web'; then
     web_deps="$(cargo tree -p relais-web -e normal,build --all-features --prefix none | crate_names)"

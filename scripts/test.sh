@@ -2,7 +2,8 @@
 # The one command that runs every test of relais:  bash scripts/test.sh
 #
 # On a fresh Debian machine it first installs what it needs (PostgreSQL,
-# Chromium, a font, Node.js + npm if `node` is missing, the e2e npm packages);
+# Chromium, a font, Hunspell dictionaries, python3-venv, Node.js + npm if `node`
+# is missing, the e2e npm packages, a Python venv with aiosmtpd and icalendar);
 # when they are already there it skips that quickly. Then, stopping at the
 # first failure:
 #
@@ -101,6 +102,18 @@ install_system_packages() {
     # Pages must render with a real font for the contrast and layout checks.
     if ! pkg_installed fonts-dejavu-core; then
         missing+=(fonts-dejavu-core)
+    fi
+    # Spelling checks of the composer use Debian's Hunspell dictionaries.
+    for pkg in hunspell-fr hunspell-en-us; do
+        pkg_installed "$pkg" || missing+=("$pkg")
+    done
+    # The SMTP sink (aiosmtpd) and the iCalendar validator (icalendar) run in a
+    # Python virtual environment filled from PyPI.
+    if ! command -v python3 >/dev/null 2>&1; then
+        missing+=(python3)
+    fi
+    if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        missing+=(python3-venv)
     fi
     if ! command -v node >/dev/null 2>&1; then
         missing+=(nodejs npm)
