@@ -25,6 +25,8 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
     pub log: LogConfig,
+    pub mail: MailConfig,
+    pub media: MediaConfig,
 }
 
 /// The HTTP server.
@@ -83,6 +85,173 @@ pub struct AuthConfig {
     pub invitation_ttl_hours: u32,
 }
 
+/// Outgoing e-mail (notifications), sent through an SMTP server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// The SMTP server. Empty: e-mail is disabled (notifications stay in the
+    /// app). `smtp://HOST:PORT` (plain, for a relay on loopback),
+    /// `smtp://HOST:PORT?tls=starttls` (STARTTLS required), `smtps://HOST:PORT`
+    /// (TLS from the start). Credentials go in the URL:
+    /// `smtps://USER:PASSWORD@HOST` (percent-encode special characters).
+    pub smtp_url: String,
+    /// The sender, e.g. `relais <relais@example.org>`.
+    pub from: String,
+}
+
+/// Uploaded media (images and videos of the composer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MediaConfig {
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+/// How the connection to the SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// No encryption: only for a relay on the same machine or network.
+    Plain,
+    /// Plain connection upgraded with STARTTLS (required, not opportunistic).
+    StartTls,
+    /// TLS from the first byte (`smtps://`, usually port 465).
+    Tls,
+}
+
+/// `mail.smtp_url`, parsed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpEndpoint {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    /// User name and password for SMTP AUTH, when the URL has them.
+    pub credentials: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for SmtpEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpEndpoint")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("user", &self.credentials.as_ref().map(|(u, _)| u))
+            .finish_non_exhaustive()
+    }
+}
+
+impl MailConfig {
+    /// Whether e-mail is configured at all.
+    pub fn enabled(&self) -> bool {
+        !self.smtp_url.trim().is_empty()
+    }
+
+    /// Parses `smtp_url`; `Ok(None)` when e-mail is disabled. The error says
+    /// what is wrong and gives an example of a good URL.
+    pub fn endpoint(&self) -> Result<Option<SmtpEndpoint>, ConfigError> {
+        if !self.enabled() {
+            return Ok(None);
+        }
+        parse_smtp_url(self.smtp_url.trim()).map(Some)
+    }
+}
+
+const SMTP_URL_HELP: &str = "use smtp://HOST:PORT (plain, loopback relays only), smtp://HOST:PORT?tls=starttls or smtps://USER:PASSWORD@HOST:465, or leave it empty to disable e-mail";
+
+fn parse_smtp_url(text: &str) -> Result<SmtpEndpoint, ConfigError> {
+    let bad = |why: String| {
+        Err(ConfigError(format!(
+            "invalid value for mail.smtp_url: {why}; {SMTP_URL_HELP}"
+        )))
+    };
+    let Ok(url) = url::Url::parse(text) else {
+        return bad("not a URL".into());
+    };
+    let mut security = match url.scheme() {
+        "smtp" => SmtpSecurity::Plain,
+        "smtps" => SmtpSecurity::Tls,
+        other => return bad(format!("unknown scheme {other:?}")),
+    };
+    let host = match url.host_str() {
+        Some(h) if !h.is_empty() => h.trim_start_matches('[').trim_end_matches(']').to_string(),
+        _ => return bad("no host".into()),
+    };
+    if !matches!(url.path(), "" | "/") {
+        return bad(format!("unexpected path {:?}", url.path()));
+    }
+    if url.fragment().is_some() {
+        return bad("unexpected #fragment".into());
+    }
+    for (key, value) in url.query_pairs() {
+        match (key.as_ref(), value.as_ref(), security) {
+            ("tls", "starttls", SmtpSecurity::Plain | SmtpSecurity::StartTls) => {
+                security = SmtpSecurity::StartTls
+            }
+            ("tls", "none", SmtpSecurity::Plain) => {}
+            ("tls", "tls", SmtpSecurity::Tls) => {}
+            ("tls", other, _) => {
+                return bad(format!(
+                    "tls={other:?} does not fit the {} scheme (smtp:// takes tls=starttls or tls=none; smtps:// is always TLS)",
+                    url.scheme()
+                ))
+            }
+            (other, _, _) => return bad(format!("unknown parameter {other:?}")),
+        }
+    }
+    let port = url.port().unwrap_or(match security {
+        SmtpSecurity::Plain => 25,
+        SmtpSecurity::StartTls => 587,
+        SmtpSecurity::Tls => 465,
+    });
+    let decode = |s: &str| {
+        percent_decode(s).ok_or_else(|| {
+            ConfigError(format!(
+                "invalid value for mail.smtp_url: the user or password is not valid percent-encoded UTF-8; {SMTP_URL_HELP}"
+            ))
+        })
+    };
+    let credentials = match (url.username(), url.password()) {
+        ("", None) => None,
+        ("", Some(_)) => return bad("a password without a user name".into()),
+        (user, password) => Some((decode(user)?, decode(password.unwrap_or(""))?)),
+    };
+    if credentials.is_some() && security == SmtpSecurity::Plain && !is_loopback(&host) {
+        return bad(format!(
+            "credentials would be sent in clear text to {host}: add ?tls=starttls or use smtps://"
+        ));
+    }
+    Ok(SmtpEndpoint {
+        host,
+        port,
+        security,
+        credentials,
+    })
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Decodes `%XX` escapes; `None` for a bad escape or bytes that are not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Logs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -109,6 +278,25 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             auth: AuthConfig::default(),
             log: LogConfig::default(),
+            mail: MailConfig::default(),
+            media: MediaConfig::default(),
+        }
+    }
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            smtp_url: String::new(),
+            from: "relais <relais@localhost>".into(),
+        }
+    }
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            max_upload_bytes: 20 * 1024 * 1024,
         }
     }
 }
@@ -275,6 +463,19 @@ impl Config {
         if self.data_dir.as_os_str().is_empty() {
             return bad("data_dir", "must not be empty".into());
         }
+        self.mail.endpoint()?;
+        if !valid_from(&self.mail.from) {
+            return bad(
+                "mail.from",
+                format!(
+                    "{:?} is not an address such as relais@example.org or \"relais <relais@example.org>\"",
+                    self.mail.from
+                ),
+            );
+        }
+        if self.media.max_upload_bytes < 1024 {
+            return bad("media.max_upload_bytes", "must be at least 1024".into());
+        }
         Ok(())
     }
 
@@ -300,7 +501,7 @@ impl Config {
         sqlite_path(&self.database_url())
     }
 
-    /// The configuration as TOML with secrets (database password) masked, for
+    /// The configuration as TOML with secrets (database and SMTP passwords) masked, for
     /// `relais check-config`.
     pub fn redacted(&self) -> Config {
         let mut c = self.clone();
@@ -310,7 +511,33 @@ impl Config {
                 c.database.url = u.to_string();
             }
         }
+        if let Ok(mut u) = url::Url::parse(&c.mail.smtp_url) {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("********"));
+                c.mail.smtp_url = u.to_string();
+            }
+        }
         c
+    }
+}
+
+/// A rough shape check of `mail.from` (`addr@domain` or `Name <addr@domain>`);
+/// the mailer parses it fully.
+fn valid_from(from: &str) -> bool {
+    let from = from.trim();
+    let addr = match (from.rfind('<'), from.strip_suffix('>')) {
+        (Some(open), Some(inner)) => &inner[open + 1..],
+        (None, None) => from,
+        _ => return false,
+    };
+    match addr.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !addr.contains(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
     }
 }
 
@@ -506,11 +733,99 @@ mod tests {
     }
 
     #[test]
+    fn smtp_urls() {
+        let mail = |url: &str| MailConfig {
+            smtp_url: url.into(),
+            ..MailConfig::default()
+        };
+        assert_eq!(mail("").endpoint().unwrap(), None);
+        assert_eq!(mail("   ").endpoint().unwrap(), None);
+        let ok = |url: &str| mail(url).endpoint().unwrap().unwrap();
+        let e = ok("smtp://127.0.0.1:2525");
+        assert_eq!(
+            (e.host.as_str(), e.port, e.security, e.credentials),
+            ("127.0.0.1", 2525, SmtpSecurity::Plain, None)
+        );
+        let e = ok("smtp://mail.example.org?tls=starttls");
+        assert_eq!((e.port, e.security), (587, SmtpSecurity::StartTls));
+        let e = ok("smtps://bob%40example.org:p%C3%A0ss%3Aw@mail.example.org");
+        assert_eq!((e.port, e.security), (465, SmtpSecurity::Tls));
+        assert_eq!(
+            e.credentials,
+            Some(("bob@example.org".into(), "pàss:w".into()))
+        );
+        assert!(!format!("{e:?}").contains("pàss"));
+        let e = ok("smtp://u:p@localhost:25");
+        assert_eq!(e.credentials, Some(("u".into(), "p".into())));
+        let e = ok("smtp://[::1]:2525");
+        assert_eq!(e.host, "::1");
+
+        for (url, needle) in [
+            ("mail.example.org", "not a URL"),
+            ("http://mail.example.org", "unknown scheme"),
+            ("smtp://mail.example.org/x", "unexpected path"),
+            ("smtp://mail.example.org?tls=yes", "tls=\"yes\""),
+            ("smtps://mail.example.org?tls=starttls", "tls=\"starttls\""),
+            ("smtp://mail.example.org?auth=1", "unknown parameter"),
+            ("smtp://u:p@mail.example.org", "clear text"),
+            ("smtp://:p@localhost", "without a user"),
+            ("smtp://u:%ZZ@localhost", "percent-encoded"),
+        ] {
+            let err = mail(url).endpoint().unwrap_err().0;
+            assert!(
+                err.starts_with("invalid value for mail.smtp_url"),
+                "{url}: {err}"
+            );
+            assert!(err.contains(needle), "{url}: {err}");
+            assert!(err.contains("smtps://"), "{url}: the fix is shown: {err}");
+        }
+        let mut c = Config::default();
+        c.mail.smtp_url = "smtp//nope".into();
+        assert!(c.validate().unwrap_err().0.contains("mail.smtp_url"));
+    }
+
+    #[test]
+    fn mail_from_and_media_limits() {
+        for good in [
+            "relais <relais@localhost>",
+            "relais@example.org",
+            "Équipe relais <equipe@example.org>",
+        ] {
+            assert!(valid_from(good), "{good}");
+        }
+        for bad in ["", "relais", "relais <relais@localhost", "<@x>", "a b@c"] {
+            assert!(!valid_from(bad), "{bad}");
+        }
+        let mut c = Config::default();
+        c.mail.from = "nobody".into();
+        assert!(c.validate().unwrap_err().0.contains("mail.from"));
+        let mut c = Config::default();
+        c.media.max_upload_bytes = 10;
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .0
+            .contains("media.max_upload_bytes"));
+        Jail::expect_with(|jail| {
+            jail.set_env("RELAIS_MAIL__SMTP_URL", "smtp://127.0.0.1:2525");
+            jail.set_env("RELAIS_MEDIA__MAX_UPLOAD_BYTES", "5000000");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.mail.smtp_url, "smtp://127.0.0.1:2525");
+            assert_eq!(c.media.max_upload_bytes, 5_000_000);
+            Ok(())
+        });
+    }
+
+    #[test]
     fn redaction_hides_the_database_password() {
         let mut c = Config::default();
         c.database.url = "postgres://relais:s3cret@db:5432/relais".into();
         let r = c.redacted();
         assert!(!r.database.url.contains("s3cret"));
         assert!(r.database.url.contains("relais:********@db"));
+        c.mail.smtp_url = "smtps://relais:m41l@mail.example.org:465".into();
+        let r = c.redacted();
+        assert!(!r.mail.smtp_url.contains("m41l"));
+        assert!(r.mail.smtp_url.contains("relais:********@mail"));
     }
 }
