@@ -8,7 +8,10 @@ It listens on 127.0.0.1 on a free port chosen by the kernel and, once it
 accepts connections, writes its URL (smtp://127.0.0.1:PORT) to --ready-file
 (atomically) and to stdout. Every message received is written, as the exact
 bytes of the DATA phase, to DIR/<n>.eml (n = 1, 2, ... in order of arrival),
-with its envelope in DIR/<n>.json ({"mail_from", "rcpt_tos", "auth_user"}).
+with its envelope and the message as a mail client reads it (parsed by
+Python's email package: headers decoded, body decoded to text) in DIR/<n>.json:
+{"mail_from", "rcpt_tos", "auth_user", "headers": {name: [decoded values]},
+"subject", "from", "to", "content_type", "charset", "body", "parse_defects"}.
 Files appear atomically (written under a temporary name, then renamed).
 
 It stops by itself: when the process --parent-pid is gone (checked every
@@ -19,6 +22,8 @@ required. Run it with the venv of scripts/python-tools.sh (needs aiosmtpd).
 
 import argparse
 import asyncio
+import email
+import email.policy
 import itertools
 import json
 import logging
@@ -58,10 +63,35 @@ class Sink:
             if isinstance(auth, LoginPassword)
             else None,
         }
+        envelope_info.update(parse_message(envelope.original_content or b""))
         # The .json first: whoever sees <n>.eml finds its envelope beside it.
         self._write(f"{n}.json", json.dumps(envelope_info).encode("utf-8"))
         self._write(f"{n}.eml", envelope.original_content or b"")
         return "250 OK: message stored"
+
+
+def parse_message(raw):
+    """The message as a mail client shows it (email.policy.default decodes
+    RFC 2047 words, quoted-printable and base64)."""
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    headers = {}
+    for name, value in msg.items():
+        headers.setdefault(name.lower(), []).append(str(value))
+    part = msg.get_body(preferencelist=("plain", "html")) or msg
+    try:
+        body = part.get_content()
+    except (KeyError, LookupError, ValueError) as err:
+        body = f"<undecodable body: {err}>"
+    return {
+        "headers": headers,
+        "subject": str(msg.get("subject", "")),
+        "from": str(msg.get("from", "")),
+        "to": str(msg.get("to", "")),
+        "content_type": part.get_content_type(),
+        "charset": part.get_content_charset(),
+        "body": body if isinstance(body, str) else body.decode("utf-8", "replace"),
+        "parse_defects": [repr(d) for d in msg.defects],
+    }
 
 
 def make_authenticator(user, password):
