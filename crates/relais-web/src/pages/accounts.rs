@@ -1,0 +1,181 @@
+//! A workspace's accounts on the networks (where entries are published): list,
+//! add, delete.
+
+use super::{render, Base};
+use crate::ctx::{Ctx, WsCtx};
+use crate::error::{AppError, AppResult};
+use crate::forms::{FormState, PageForm};
+use crate::tr::Tr;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use relais_core::entry::Account;
+use relais_core::model::{Actor, Workspace};
+use relais_core::policy::role_allows;
+use relais_core::validate::FieldError;
+use relais_core::{AccountId, Action, Network};
+use relais_store::StoreError;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+pub struct AccountsPage {
+    pub base: Base,
+    pub ws: Workspace,
+    pub section: &'static str,
+    pub can_audit: bool,
+    pub can_manage: bool,
+    pub accounts: Vec<Account>,
+    pub networks: Vec<Network>,
+    pub form: FormState,
+    pub notice: Option<String>,
+}
+
+async fn draw(
+    state: &AppState,
+    ctx: &Ctx,
+    ws: &WsCtx,
+    status: StatusCode,
+    form: FormState,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    let accounts = state.store.list_accounts(ws.workspace.id).await?;
+    render(
+        status,
+        &AccountsPage {
+            base: Base::page(state, ctx, "accounts-title", "workspaces"),
+            ws: ws.workspace.clone(),
+            section: "accounts",
+            can_audit: role_allows(ws.role, Action::ViewAudit),
+            can_manage: role_allows(ws.role, Action::ManageWorkspace),
+            accounts,
+            networks: Network::ALL.to_vec(),
+            form,
+            notice,
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// `GET /w/{slug}/accounts`.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(ws): Extension<WsCtx>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let notice = match q.done.as_str() {
+        "added" => Some(state.i18n.t(ctx.locale, "accounts-added")),
+        "deleted" => Some(state.i18n.t(ctx.locale, "accounts-deleted")),
+        _ => None,
+    };
+    draw(&state, &ctx, &ws, StatusCode::OK, FormState::new("account-"), notice).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AddForm {
+    #[serde(default)]
+    network: String,
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    label: String,
+}
+
+/// Checks an account form: a known network, a handle and a label of sensible length.
+pub fn parse_add(form: &AddForm) -> Result<(Network, String, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let network = Network::parse(&form.network);
+    if network.is_none() {
+        errors.push(FieldError::new("network", "required"));
+    }
+    let handle = form.handle.trim().to_string();
+    if handle.is_empty() {
+        errors.push(FieldError::new("handle", "required"));
+    } else if handle.chars().count() > 100 {
+        errors.push(FieldError::new("handle", "too-long"));
+    } else if handle.chars().any(char::is_control) {
+        errors.push(FieldError::new("handle", "invalid-characters"));
+    }
+    let mut label = form.label.trim().to_string();
+    if label.chars().count() > 100 {
+        errors.push(FieldError::new("label", "too-long"));
+    } else if label.chars().any(char::is_control) {
+        errors.push(FieldError::new("label", "invalid-characters"));
+    }
+    match network {
+        Some(n) if errors.is_empty() => {
+            if label.is_empty() {
+                label = format!("{} {handle}", n.label());
+            }
+            Ok((n, handle, label))
+        }
+        _ => Err(errors),
+    }
+}
+
+/// `POST /w/{slug}/accounts`.
+pub async fn add(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(ws): Extension<WsCtx>,
+    PageForm(form): PageForm<AddForm>,
+) -> AppResult<Response> {
+    let tr = Tr::new(&state, ctx.locale);
+    let kept = FormState::new("account-")
+        .keep("network", &form.network)
+        .keep("handle", &form.handle)
+        .keep("label", &form.label);
+    let (network, handle, label) = match parse_add(&form) {
+        Ok(v) => v,
+        Err(errors) => {
+            let f = kept.with_errors(&tr, &errors);
+            return draw(&state, &ctx, &ws, StatusCode::UNPROCESSABLE_ENTITY, f, None).await;
+        }
+    };
+    let user = ctx.user()?;
+    match state
+        .store
+        .create_account(&Actor::user(user), ws.workspace.id, network, &handle, &label)
+        .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/w/{}/accounts?done=added", ws.workspace.slug)).into_response(),
+        ),
+        Err(StoreError::Conflict(_)) => {
+            let f = kept.with_message("handle", tr.t("accounts-taken"));
+            draw(&state, &ctx, &ws, StatusCode::CONFLICT, f, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /w/{slug}/accounts/{account_id}/delete`.
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Extension(ws): Extension<WsCtx>,
+    Path((_, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let user = ctx.user()?;
+    match state
+        .store
+        .delete_account(&Actor::user(user), ws.workspace.id, AccountId(id))
+        .await
+    {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/w/{}/accounts?done=deleted", ws.workspace.slug))
+                .into_response(),
+        ),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
