@@ -148,9 +148,15 @@ impl Fields {
     }
 
     /// A labelled select; `options` are `(value, label)`.
-    pub fn select(&self, path: &str, label: &str, value: &str, options: &[(String, String)]) -> String {
+    pub fn select(
+        &self,
+        path: &str,
+        label: &str,
+        value: &str,
+        options: impl AsRef<[(String, String)]>,
+    ) -> String {
         let mut opts = String::new();
-        for (v, l) in options {
+        for (v, l) in options.as_ref() {
             let selected = if v == value { " selected" } else { "" };
             opts.push_str(&format!(
                 "<option value=\"{}\"{selected}>{}</option>",
@@ -168,7 +174,14 @@ impl Fields {
     }
 
     /// A labelled checkbox sending `value` under `path` when checked.
-    pub fn checkbox(&self, path: &str, value: &str, label: &str, checked: bool) -> String {
+    pub fn checkbox(
+        &self,
+        path: &str,
+        value: &str,
+        label: &str,
+        checked: impl std::borrow::Borrow<bool>,
+    ) -> String {
+        let checked = *checked.borrow();
         let id = format!("{}-{}", self.id(path), sanitize(value));
         format!(
             "<div class=\"field checkbox\"><input type=\"checkbox\" id=\"{}\" name=\"{}\" value=\"{}\"{}><label for=\"{}\">{}</label></div>",
