@@ -59,10 +59,8 @@ impl TextStats {
     pub fn length(&self, counting: Counting) -> usize {
         match counting {
             Counting::Graphemes => self.graphemes,
-            Counting::MastodonGraphemes => {
-                (self.graphemes + URL_WEIGHT * self.urls.len())
-                    .saturating_sub(self.url_graphemes + self.mention_domain_graphemes)
-            }
+            Counting::MastodonGraphemes => (self.graphemes + URL_WEIGHT * self.urls.len())
+                .saturating_sub(self.url_graphemes + self.mention_domain_graphemes),
             Counting::XWeighted => self.x_weighted,
             Counting::ThreadsEmojiBytes => {
                 self.graphemes - self.any_emoji_graphemes + self.any_emoji_bytes
@@ -166,7 +164,11 @@ pub fn analyse(text: &str) -> TextStats {
             line_start = false;
         }
         if !in_url {
-            x_weight += if emoji { 2 } else { g.chars().map(x_char_weight).sum() };
+            x_weight += if emoji {
+                2
+            } else {
+                g.chars().map(x_char_weight).sum()
+            };
         }
     }
     s.x_weighted = x_weight + URL_WEIGHT * urls.len();
@@ -252,7 +254,8 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
         .filter(|l| {
             let s = l.as_str().as_bytes();
             s.len() > 8
-                && (s[..7].eq_ignore_ascii_case(b"http://") || s[..8].eq_ignore_ascii_case(b"https://"))
+                && (s[..7].eq_ignore_ascii_case(b"http://")
+                    || s[..8].eq_ignore_ascii_case(b"https://"))
         })
         .map(|l| l.start()..l.end())
         .collect()
@@ -406,7 +409,11 @@ mod tests {
             ("€", XWeighted, 2),
             // Links: 23 on Mastodon and X, literal elsewhere.
             ("https://example.org/a/very/long/path?x=1", XWeighted, 23),
-            ("https://example.org/a/very/long/path?x=1", MastodonGraphemes, 23),
+            (
+                "https://example.org/a/very/long/path?x=1",
+                MastodonGraphemes,
+                23,
+            ),
             ("https://example.org/a/very/long/path?x=1", Graphemes, 40),
             ("voir https://a.fr.", XWeighted, 5 + 23 + 1),
             ("voir https://a.fr.", MastodonGraphemes, 5 + 23 + 1),

@@ -459,7 +459,11 @@ static YOUTUBE: NetworkRules = NetworkRules {
     max_bytes: None,
     forbidden_chars: Some(v(&['<', '>'], YT_API, Official)),
     // Past 15, YouTube ignores every hashtag of the video.
-    max_hashtags: Some(v(15, "YouTube Help hashtags (via ayrshare.com)", ThirdParty)),
+    max_hashtags: Some(v(
+        15,
+        "YouTube Help hashtags (via ayrshare.com)",
+        ThirdParty,
+    )),
     max_links: None,
     max_mentions: None,
     max_media: Some(v(1, YT_API, Official)),
@@ -545,7 +549,10 @@ mod tests {
     #[test]
     fn the_table_holds_domain_md_figures() {
         assert_eq!(rules(Network::Bluesky).text.value.max, 300);
-        assert_eq!(rules(Network::Bluesky).max_bytes.map(|b| b.value), Some(3000));
+        assert_eq!(
+            rules(Network::Bluesky).max_bytes.map(|b| b.value),
+            Some(3000)
+        );
         assert_eq!(rules(Network::Mastodon).text.value.max, 500);
         assert_eq!(rules(Network::X).text.value.counting, Counting::XWeighted);
         assert_eq!(

@@ -77,7 +77,8 @@ impl Dictionary {
     /// Up to `max` corrections for `word`.
     pub fn suggest(&self, word: &str, max: usize) -> Vec<String> {
         let mut out = Vec::new();
-        self.checker.suggest(&word.replace('\u{2019}', "'"), &mut out);
+        self.checker
+            .suggest(&word.replace('\u{2019}', "'"), &mut out);
         out.truncate(max);
         out
     }
