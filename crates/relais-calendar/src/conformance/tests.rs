@@ -741,7 +741,8 @@ fn subjects_round_trip() {
 #[test]
 fn each_charter_check_on_its_table() {
     type Edit = fn(&mut Charter);
-    let table: Vec<(&str, Edit, Vec<(&str, &str)>)> = vec![
+    type Row = (&'static str, Edit, Vec<(&'static str, &'static str)>);
+    let table: Vec<Row> = vec![
         ("complete charter", |_| {}, vec![]),
         (
             "two axes",
