@@ -77,7 +77,15 @@ pub async fn page(
         "deleted" => Some(state.i18n.t(ctx.locale, "accounts-deleted")),
         _ => None,
     };
-    draw(&state, &ctx, &ws, StatusCode::OK, FormState::new("account-"), notice).await
+    draw(
+        &state,
+        &ctx,
+        &ws,
+        StatusCode::OK,
+        FormState::new("account-"),
+        notice,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,7 +152,13 @@ pub async fn add(
     let user = ctx.user()?;
     match state
         .store
-        .create_account(&Actor::user(user), ws.workspace.id, network, &handle, &label)
+        .create_account(
+            &Actor::user(user),
+            ws.workspace.id,
+            network,
+            &handle,
+            &label,
+        )
         .await
     {
         Ok(_) => Ok(

@@ -314,17 +314,16 @@ pub async fn page(
     // Conformance over the month, with every entry (filters do not change it).
     let conformance = match (&charter, sees_drafts) {
         (Some(c), true) => {
-            let mut keys: Vec<KeyDate> = holiday_list.iter().map(|h| h.key_date(tr.locale)).collect();
+            let mut keys: Vec<KeyDate> =
+                holiday_list.iter().map(|h| h.key_date(tr.locale)).collect();
             keys.extend(observances.iter().map(KeyDate::observance));
             let month_entries: Vec<Entry> = entries
                 .iter()
                 .filter(|e| {
-                    e.content
-                        .starts_at
-                        .is_some_and(|t| {
-                            let d = t.with_timezone(&tz).date_naive();
-                            d >= month_start && d < month_end
-                        })
+                    e.content.starts_at.is_some_and(|t| {
+                        let d = t.with_timezone(&tz).date_naive();
+                        d >= month_start && d < month_end
+                    })
                 })
                 .cloned()
                 .collect();
@@ -510,8 +509,14 @@ mod tests {
         assert_eq!(prev_month(d(2025, 1, 15)), d(2024, 12, 1));
         assert_eq!(monday(d(2025, 5, 1)), d(2025, 4, 28));
         let paris = chrono_tz::Europe::Paris;
-        assert_eq!(start_of(paris, d(2025, 7, 1)).to_rfc3339(), "2025-06-30T22:00:00+00:00");
-        assert_eq!(holiday_zone("Indian/Reunion".parse().unwrap()), Zone::Reunion);
+        assert_eq!(
+            start_of(paris, d(2025, 7, 1)).to_rfc3339(),
+            "2025-06-30T22:00:00+00:00"
+        );
+        assert_eq!(
+            holiday_zone("Indian/Reunion".parse().unwrap()),
+            Zone::Reunion
+        );
         let q = CalendarQuery {
             axis: "Coulisses & co".into(),
             ..CalendarQuery::default()

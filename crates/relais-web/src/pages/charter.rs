@@ -188,7 +188,11 @@ impl CharterDraft {
                         .windows
                         .iter()
                         .map(|w| WindowDraft {
-                            days: w.days.iter().map(|d| weekday_slug(*d).to_string()).collect(),
+                            days: w
+                                .days
+                                .iter()
+                                .map(|d| weekday_slug(*d).to_string())
+                                .collect(),
                             start: w.start.format("%H:%M").to_string(),
                             end: w.end.format("%H:%M").to_string(),
                             reason: w.reason.clone(),
@@ -432,8 +436,11 @@ impl CharterDraft {
         }
         let defaults = ConformanceRules::default();
         let small = |s: &str, default: u32| number(s, default);
-        let share = small(&self.max_axis_share_pct, u32::from(defaults.max_axis_share_pct))
-            .and_then(|v| u8::try_from(v).ok());
+        let share = small(
+            &self.max_axis_share_pct,
+            u32::from(defaults.max_axis_share_pct),
+        )
+        .and_then(|v| u8::try_from(v).ok());
         if share.is_none() {
             err("rules.max_axis_share_pct".into(), "number-invalid");
         }
@@ -485,8 +492,14 @@ impl CharterDraft {
         for e in &mut errors {
             let parts: Vec<&str> = e.field.split('.').collect();
             if let ["networks", i, "hashtags", j] = parts.as_slice() {
-                let (i, j) = (i.parse::<usize>().unwrap_or(0), j.parse::<usize>().unwrap_or(0));
-                let brand = charter.networks.get(i).map_or(0, |p| p.brand_hashtags.len());
+                let (i, j) = (
+                    i.parse::<usize>().unwrap_or(0),
+                    j.parse::<usize>().unwrap_or(0),
+                );
+                let brand = charter
+                    .networks
+                    .get(i)
+                    .map_or(0, |p| p.brand_hashtags.len());
                 let which = if j < brand {
                     "brand_hashtags"
                 } else {
@@ -577,12 +590,7 @@ impl EditPage {
         format!("{group}.{i}.{field}")
     }
 
-    pub fn wp(
-        &self,
-        i: impl std::fmt::Display,
-        j: impl std::fmt::Display,
-        field: &str,
-    ) -> String {
+    pub fn wp(&self, i: impl std::fmt::Display, j: impl std::fmt::Display, field: &str) -> String {
         format!("networks.{i}.windows.{j}.{field}")
     }
 
@@ -603,7 +611,12 @@ pub struct DoneQuery {
     done: String,
 }
 
-async fn findings(state: &AppState, ws: &WsCtx, tr: &Tr, c: &Charter) -> AppResult<Vec<FindingView>> {
+async fn findings(
+    state: &AppState,
+    ws: &WsCtx,
+    tr: &Tr,
+    c: &Charter,
+) -> AppResult<Vec<FindingView>> {
     let accounts: Vec<Account> = state.store.list_accounts(ws.workspace.id).await?;
     let found = relais_calendar::conformance::charter_checks(c, &accounts);
     Ok(checklist::views(tr, &found))
@@ -738,7 +751,16 @@ pub async fn edit(
             d.add_row(group);
         }
     }
-    edit_page(&state, &ctx, &ws, StatusCode::OK, d, Fields::new("charter-"), false).await
+    edit_page(
+        &state,
+        &ctx,
+        &ws,
+        StatusCode::OK,
+        d,
+        Fields::new("charter-"),
+        false,
+    )
+    .await
 }
 
 /// `POST /w/{slug}/charter`: "add a row" (draws the form again, one row more) or
@@ -757,8 +779,16 @@ pub async fn save(
         .map(|(_, v)| v.clone());
     if let Some(group) = add {
         d.add_row(&group);
-        return edit_page(&state, &ctx, &ws, StatusCode::OK, d, Fields::new("charter-"), false)
-            .await;
+        return edit_page(
+            &state,
+            &ctx,
+            &ws,
+            StatusCode::OK,
+            d,
+            Fields::new("charter-"),
+            false,
+        )
+        .await;
     }
     d.compact();
     let charter = match d.to_charter() {
@@ -768,8 +798,16 @@ pub async fn save(
             for e in errors {
                 f.push(e.field, path_message(&tr, e.code));
             }
-            return edit_page(&state, &ctx, &ws, StatusCode::UNPROCESSABLE_ENTITY, d, f, false)
-                .await;
+            return edit_page(
+                &state,
+                &ctx,
+                &ws,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                d,
+                f,
+                false,
+            )
+            .await;
         }
     };
     let expected = match d.expected_version.trim() {
@@ -879,6 +917,7 @@ mod tests {
         assert!(errors.contains(&("networks.1.windows.0.start".into(), "time-invalid")));
         d.timezone = "Europe/Paris".into();
         d.networks[0].min_per_week = "1".into();
+        d.networks[0].max_per_week = "3".into();
         d.networks[1].windows[0].start = "11:00".into();
         let errors = d.to_charter().unwrap_err();
         assert_eq!(errors[0].field, "networks.1.max_per_week");

@@ -27,7 +27,10 @@ pub struct Group {
 
 impl Group {
     pub fn errors(&self) -> usize {
-        self.findings.iter().filter(|f| f.severity == "error").count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == "error")
+            .count()
     }
 }
 

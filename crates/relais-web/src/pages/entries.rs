@@ -96,8 +96,12 @@ impl EntryDraft {
             title: c.title.clone(),
             axis: c.axis.clone().unwrap_or_default(),
             accounts: c.accounts.iter().map(|a| a.0.to_string()).collect(),
-            date: local.map(|l| l.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-            time: local.map(|l| l.format("%H:%M").to_string()).unwrap_or_default(),
+            date: local
+                .map(|l| l.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            time: local
+                .map(|l| l.format("%H:%M").to_string())
+                .unwrap_or_default(),
             timezone: c.timezone.clone(),
             format: c.format.as_str().to_string(),
             content_type: c.content_type.clone(),
@@ -307,15 +311,14 @@ impl EntryDraft {
         };
         let mut ugc = None;
         if self.ugc {
-            let day = |field: &str, s: &str, errors: &mut Vec<(String, &'static str)>| match s
-                .trim()
-            {
-                "" => None,
-                s => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
-                    errors.push((field.to_string(), "date-invalid"));
-                    None
-                }),
-            };
+            let day =
+                |field: &str, s: &str, errors: &mut Vec<(String, &'static str)>| match s.trim() {
+                    "" => None,
+                    s => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
+                        errors.push((field.to_string(), "date-invalid"));
+                        None
+                    }),
+                };
             if self.ugc_author.trim().is_empty() {
                 errors.push(("ugc_author".into(), "required"));
             }
@@ -614,7 +617,12 @@ async fn draw(state: &AppState, ctx: &Ctx, ws: &WsCtx, x: Draw) -> AppResult<Res
     };
     let formats = Format::ALL
         .iter()
-        .map(|f| (f.as_str().to_string(), tr.t(&format!("format-{}", f.as_str()))))
+        .map(|f| {
+            (
+                f.as_str().to_string(),
+                tr.t(&format!("format-{}", f.as_str())),
+            )
+        })
         .collect();
     render(
         x.status,
@@ -849,12 +857,21 @@ async fn submit(
     if let Some(e) = &entry {
         if !e.status.is_editable() {
             let alert = Some(tr.t("entry-not-editable"));
-            return draw(state, ctx, ws, redraw(StatusCode::CONFLICT, d, Fields::new("entry-"), alert)).await;
+            return draw(
+                state,
+                ctx,
+                ws,
+                redraw(StatusCode::CONFLICT, d, Fields::new("entry-"), alert),
+            )
+            .await;
         }
     }
     let accounts = state.store.list_accounts(wid).await?;
     let members = state.store.members(wid).await?;
-    let existing = entry.as_ref().map(|e| e.content.media.clone()).unwrap_or_default();
+    let existing = entry
+        .as_ref()
+        .map(|e| e.content.media.clone())
+        .unwrap_or_default();
     let mut media = resolve_media(state, ws, &d, &existing).await?;
     if let Ok(id) = d.attach.parse::<i64>() {
         if !media.iter().any(|m| m.media_id.0 == id) {
@@ -864,7 +881,13 @@ async fn submit(
         }
     }
     if refresh {
-        return draw(state, ctx, ws, redraw(StatusCode::OK, d, Fields::new("entry-"), None)).await;
+        return draw(
+            state,
+            ctx,
+            ws,
+            redraw(StatusCode::OK, d, Fields::new("entry-"), None),
+        )
+        .await;
     }
     let mut content = match d.to_content(&accounts, &members, media) {
         Ok(c) => c,
@@ -873,7 +896,13 @@ async fn submit(
             for (field, code) in errors {
                 f.push(field, field_message(&tr, code));
             }
-            return draw(state, ctx, ws, redraw(StatusCode::UNPROCESSABLE_ENTITY, d, f, None)).await;
+            return draw(
+                state,
+                ctx,
+                ws,
+                redraw(StatusCode::UNPROCESSABLE_ENTITY, d, f, None),
+            )
+            .await;
         }
     };
     if d.utm {
@@ -907,11 +936,23 @@ async fn submit(
         Ok(to) => Ok(Redirect::to(&to).into_response()),
         Err(StoreError::Stale) => {
             let alert = Some(tr.t("entry-stale"));
-            draw(state, ctx, ws, redraw(StatusCode::CONFLICT, d, Fields::new("entry-"), alert)).await
+            draw(
+                state,
+                ctx,
+                ws,
+                redraw(StatusCode::CONFLICT, d, Fields::new("entry-"), alert),
+            )
+            .await
         }
         Err(StoreError::NotEditable) => {
             let alert = Some(tr.t("entry-not-editable"));
-            draw(state, ctx, ws, redraw(StatusCode::CONFLICT, d, Fields::new("entry-"), alert)).await
+            draw(
+                state,
+                ctx,
+                ws,
+                redraw(StatusCode::CONFLICT, d, Fields::new("entry-"), alert),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -994,18 +1035,49 @@ pub async fn move_entry(
         .zip(time)
         .and_then(|(d, t)| tz.from_local_datetime(&d.and_time(t)).earliest());
     let Some(at) = at else {
-        return refuse(&state, &ctx, &ws, e, StatusCode::UNPROCESSABLE_ENTITY, "entry-move-invalid").await;
+        return refuse(
+            &state,
+            &ctx,
+            &ws,
+            e,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "entry-move-invalid",
+        )
+        .await;
     };
     let version = form.version.trim().parse::<i64>().unwrap_or(-1);
     let tzname = e.content.timezone.clone();
     match state
         .store
-        .move_entry(&Actor::user(ctx.user()?), ws.workspace.id, e.id, version, at.with_timezone(&Utc), &tzname)
+        .move_entry(
+            &Actor::user(ctx.user()?),
+            ws.workspace.id,
+            e.id,
+            version,
+            at.with_timezone(&Utc),
+            &tzname,
+        )
         .await
     {
-        Ok(m) => Ok(Redirect::to(&format!("/w/{}/entries/{}?done=moved", ws.workspace.slug, m.id)).into_response()),
-        Err(StoreError::Stale) => refuse(&state, &ctx, &ws, e, StatusCode::CONFLICT, "entry-stale").await,
-        Err(StoreError::NotEditable) => refuse(&state, &ctx, &ws, e, StatusCode::CONFLICT, "entry-not-editable").await,
+        Ok(m) => Ok(Redirect::to(&format!(
+            "/w/{}/entries/{}?done=moved",
+            ws.workspace.slug, m.id
+        ))
+        .into_response()),
+        Err(StoreError::Stale) => {
+            refuse(&state, &ctx, &ws, e, StatusCode::CONFLICT, "entry-stale").await
+        }
+        Err(StoreError::NotEditable) => {
+            refuse(
+                &state,
+                &ctx,
+                &ws,
+                e,
+                StatusCode::CONFLICT,
+                "entry-not-editable",
+            )
+            .await
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -1033,18 +1105,47 @@ pub async fn set_status(
     let to = Status::parse(&form.to);
     let allowed = to.is_some_and(|to| e.status.transition(to) == Some(Decider::Team));
     let Some(to) = to.filter(|_| allowed) else {
-        return refuse(&state, &ctx, &ws, e, StatusCode::UNPROCESSABLE_ENTITY, "entry-transition-refused").await;
+        return refuse(
+            &state,
+            &ctx,
+            &ws,
+            e,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "entry-transition-refused",
+        )
+        .await;
     };
     let version = form.version.trim().parse::<i64>().ok();
     match state
         .store
-        .set_entry_status(&Actor::user(ctx.user()?), ws.workspace.id, e.id, version, to, form.comment.trim())
+        .set_entry_status(
+            &Actor::user(ctx.user()?),
+            ws.workspace.id,
+            e.id,
+            version,
+            to,
+            form.comment.trim(),
+        )
         .await
     {
-        Ok(m) => Ok(Redirect::to(&format!("/w/{}/entries/{}?done=status", ws.workspace.slug, m.id)).into_response()),
-        Err(StoreError::Stale) => refuse(&state, &ctx, &ws, e, StatusCode::CONFLICT, "entry-stale").await,
+        Ok(m) => Ok(Redirect::to(&format!(
+            "/w/{}/entries/{}?done=status",
+            ws.workspace.slug, m.id
+        ))
+        .into_response()),
+        Err(StoreError::Stale) => {
+            refuse(&state, &ctx, &ws, e, StatusCode::CONFLICT, "entry-stale").await
+        }
         Err(StoreError::BadTransition { .. }) => {
-            refuse(&state, &ctx, &ws, e, StatusCode::CONFLICT, "entry-transition-refused").await
+            refuse(
+                &state,
+                &ctx,
+                &ws,
+                e,
+                StatusCode::CONFLICT,
+                "entry-transition-refused",
+            )
+            .await
         }
         Err(err) => Err(err.into()),
     }
@@ -1067,7 +1168,11 @@ pub async fn comment(
     let e = visible_entry(&state, &ws, id).await?;
     let body = form.body.trim();
     if body.is_empty() || body.chars().count() > 5000 {
-        let key = if body.is_empty() { "entry-comment-empty" } else { "entry-comment-too-long" };
+        let key = if body.is_empty() {
+            "entry-comment-empty"
+        } else {
+            "entry-comment-too-long"
+        };
         return refuse(&state, &ctx, &ws, e, StatusCode::UNPROCESSABLE_ENTITY, key).await;
     }
     state
@@ -1154,12 +1259,18 @@ mod tests {
             label: "MD".into(),
         }];
         let c = d.to_content(&accounts, &[], Vec::new()).unwrap();
-        assert_eq!(c.starts_at.unwrap().to_rfc3339(), "2025-01-06T17:30:00+00:00");
+        assert_eq!(
+            c.starts_at.unwrap().to_rfc3339(),
+            "2025-01-06T17:30:00+00:00"
+        );
         assert_eq!(c.variants.len(), 1);
         assert_eq!(c.text_for(Network::Bluesky), "Court");
         assert_eq!(c.hashtags, ["Galette", "Epiphanie"]);
         assert!(c.legal.sponsored);
-        assert_eq!(c.ugc.unwrap().permission_granted_on.unwrap().to_string(), "2025-01-02");
+        assert_eq!(
+            c.ugc.unwrap().permission_granted_on.unwrap().to_string(),
+            "2025-01-02"
+        );
         let back = EntryDraft::from_entry(&Entry {
             id: EntryId(1),
             workspace_id: relais_core::WorkspaceId(1),

@@ -7,6 +7,13 @@ pub mod members;
 pub mod ops;
 pub mod settings;
 pub mod workspaces;
+// Calendar, charter, composer (H5a).
+pub mod accounts;
+pub mod calendar;
+pub mod charter;
+pub mod checklist;
+pub mod entries;
+pub mod fields;
 
 use crate::ctx::Ctx;
 use crate::error::AppError;
