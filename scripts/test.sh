@@ -12,7 +12,10 @@
 #   3. scripts/check-layering.sh
 #   4. cargo build --workspace
 #   5. cargo test --workspace        (TEST_POSTGRES_URL points at a throw-away
-#                                     PostgreSQL from scripts/pg-test-server.sh)
+#                                     PostgreSQL from scripts/pg-test-server.sh;
+#                                     TEST_SMTP_URL/TEST_SMTP_DIR at an aiosmtpd
+#                                     sink from scripts/smtp-test-server.sh;
+#                                     TEST_PYTHON at the venv with icalendar)
 #   6. browser tests: node --test e2e/tests/*.test.mjs
 #                                    (E2E_RELAIS_BIN = the relais binary just built)
 #
@@ -30,6 +33,9 @@ export NPM_CONFIG_UPDATE_NOTIFIER=false
 
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/relais-test-logs.XXXXXXXX")"
 export PG_TEST_STATE_DIR="$LOG_DIR/pg-state"
+export SMTP_TEST_STATE_DIR="$LOG_DIR/smtp-state"
+# The SMTP sink stops by itself as soon as this script is gone.
+export SMTP_TEST_WATCH_PID=$$
 
 STEP_NAMES=()
 STEP_RESULTS=()
@@ -42,6 +48,7 @@ E2E_SKIPPED=0
 cleanup() {
     local rc=$?
     bash "$ROOT/scripts/pg-test-server.sh" stop >/dev/null 2>&1 || true
+    bash "$ROOT/scripts/smtp-test-server.sh" stop >/dev/null 2>&1 || true
     rm -rf -- "$LOG_DIR"
     exit "$rc"
 }
@@ -166,6 +173,21 @@ run_logged() {
     "$@" 2>&1 | tee "$log"
 }
 
+# A real SMTP server (aiosmtpd) shared by the Rust and browser tests; every
+# message it receives is kept as a file in TEST_SMTP_DIR.
+start_smtp() {
+    TEST_SMTP_URL="$(bash scripts/smtp-test-server.sh start)" || return 1
+    TEST_SMTP_DIR="$(bash scripts/smtp-test-server.sh dir)" || return 1
+    export TEST_SMTP_URL TEST_SMTP_DIR
+    echo "SMTP sink: $TEST_SMTP_URL, messages in $TEST_SMTP_DIR"
+}
+
+python_tools() {
+    TEST_PYTHON="$(bash scripts/python-tools.sh)" || return 1
+    export TEST_PYTHON
+    echo "Python tools: $TEST_PYTHON"
+}
+
 start_postgres() {
     TEST_POSTGRES_URL="$(bash scripts/pg-test-server.sh start)" || return 1
     export TEST_POSTGRES_URL
@@ -238,7 +260,9 @@ run_step "cargo fmt --check" cargo fmt --all -- --check
 run_step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 run_step "layering check" bash scripts/check-layering.sh
 run_step "cargo build" cargo build --workspace
+run_step "Python test tools (aiosmtpd, icalendar)" python_tools
 run_step "start test PostgreSQL" start_postgres
+run_step "start test SMTP server" start_smtp
 run_step "cargo test (TEST_POSTGRES_URL set)" cargo_test
 run_step "browser tests (e2e/tests)" e2e_test
 
