@@ -597,3 +597,59 @@ async fn the_live_counter_answers_json_lengths_per_network() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     w.db.finish().await;
 }
+
+#[tokio::test]
+async fn the_composer_checklist_shows_compose_findings_and_utm_tags_links() {
+    let w = world(testing::sqlite().await).await;
+    let slug = "maison-dupain";
+    let store = &w.db.store;
+    let ws = store.workspace_by_slug(slug).await.unwrap().unwrap();
+    let sys = Actor::System("test");
+    let a = store
+        .create_account(&sys, ws.id, Network::Bluesky, "@utm.bsky.social", "UTM")
+        .await
+        .unwrap();
+    let aid = a.id.to_string();
+    let cm = w.login("cm@demo.local").await;
+    let fields = [
+        ("title", "Soldes"),
+        ("timezone", "Europe/Paris"),
+        ("accounts", aid.as_str()),
+        ("date", "2031-07-01"),
+        ("time", "12:00"),
+        ("body", "Les soldes sont là : https://example.org/soldes"),
+        ("campaign", "soldes-ete"),
+        ("legal", "sponsored"),
+        ("utm", "1"),
+    ];
+    let r = w
+        .post_form(Some(&cm), &format!("/w/{slug}/entries"), &fields)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = location(&r);
+    let id: i64 = to
+        .split('/')
+        .nth(4)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let e = store
+        .get_entry(ws.id, relais_core::EntryId(id))
+        .await
+        .unwrap()
+        .unwrap();
+    let text_bsky = e.content.text_for(Network::Bluesky);
+    assert!(text_bsky.contains("utm_source=bluesky"), "{text_bsky}");
+    assert!(text_bsky.contains("utm_campaign=soldes-ete"), "{text_bsky}");
+    let html = text(w.get_page(Some(&cm), &to).await).await;
+    // The missing "Publicité" mention is an error, said in words.
+    assert!(html.contains("finding-error"), "{html}");
+    assert!(
+        html.contains("<span class=\"severity\">Erreur</span>"),
+        "{html}"
+    );
+    w.db.finish().await;
+}

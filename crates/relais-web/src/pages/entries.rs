@@ -430,6 +430,12 @@ pub fn checks(tr: &Tr, status: Status, c: &EntryContent, networks: &[Network]) -
     groups
 }
 
+/// The Hunspell dictionaries, read once from /usr/share/hunspell on first use.
+fn dictionaries() -> &'static relais_compose::Dictionaries {
+    static DICTS: std::sync::OnceLock<relais_compose::Dictionaries> = std::sync::OnceLock::new();
+    DICTS.get_or_init(relais_compose::Dictionaries::system)
+}
+
 /// The composer's checks of the text published on `network` (length, hashtags,
 /// links, media, accessibility, legal mentions, UGC, spelling): `relais-compose`.
 fn network_findings(
@@ -437,8 +443,20 @@ fn network_findings(
     network: Network,
     locale: relais_core::Locale,
 ) -> Vec<relais_core::checks::Finding> {
-    let _ = (c, network, locale);
-    Vec::new()
+    let input = relais_compose::PostInput {
+        text: c.text_for(network),
+        media: &c.media,
+        legal: c.legal,
+        ugc: c.ugc.as_ref(),
+        // Posts are written in French unless told otherwise (no per-entry language yet).
+        lang: relais_core::Locale::Fr,
+    };
+    let _ = locale;
+    let options = relais_compose::CheckOptions {
+        dictionaries: Some(dictionaries()),
+        ..relais_compose::CheckOptions::default()
+    };
+    relais_compose::check_post(&input, network, &options).findings
 }
 
 #[derive(Template)]
@@ -809,8 +827,7 @@ pub fn item_of(r: &relais_core::entry::MediaRecord) -> MediaItem {
 }
 
 fn utm_tag(text: &str, network: Network, campaign: &str) -> String {
-    let _ = (network, campaign);
-    text.to_string()
+    relais_compose::utm::tag_links(text, network, campaign)
 }
 
 /// Tags the links of the text of each network with UTM parameters.
