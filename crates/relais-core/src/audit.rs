@@ -19,10 +19,25 @@ pub enum AuditAction {
     ApiTokenCreated,
     ApiTokenRevoked,
     DemoSeeded,
+    AccountCreated,
+    AccountDeleted,
+    CharterSaved,
+    EntryCreated,
+    EntryUpdated,
+    EntryMoved,
+    EntryStatusChanged,
+    EntryDeleted,
+    EntriesImported,
+    CommentAdded,
+    ObservancesAdded,
+    ObservanceDeleted,
+    MediaUploaded,
+    FeedTokenCreated,
+    FeedTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::WorkspaceCreated,
         AuditAction::UserCreated,
         AuditAction::MemberAdded,
@@ -35,6 +50,21 @@ impl AuditAction {
         AuditAction::ApiTokenCreated,
         AuditAction::ApiTokenRevoked,
         AuditAction::DemoSeeded,
+        AuditAction::AccountCreated,
+        AuditAction::AccountDeleted,
+        AuditAction::CharterSaved,
+        AuditAction::EntryCreated,
+        AuditAction::EntryUpdated,
+        AuditAction::EntryMoved,
+        AuditAction::EntryStatusChanged,
+        AuditAction::EntryDeleted,
+        AuditAction::EntriesImported,
+        AuditAction::CommentAdded,
+        AuditAction::ObservancesAdded,
+        AuditAction::ObservanceDeleted,
+        AuditAction::MediaUploaded,
+        AuditAction::FeedTokenCreated,
+        AuditAction::FeedTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +81,21 @@ impl AuditAction {
             AuditAction::ApiTokenCreated => "api_token_created",
             AuditAction::ApiTokenRevoked => "api_token_revoked",
             AuditAction::DemoSeeded => "demo_seeded",
+            AuditAction::AccountCreated => "account_created",
+            AuditAction::AccountDeleted => "account_deleted",
+            AuditAction::CharterSaved => "charter_saved",
+            AuditAction::EntryCreated => "entry_created",
+            AuditAction::EntryUpdated => "entry_updated",
+            AuditAction::EntryMoved => "entry_moved",
+            AuditAction::EntryStatusChanged => "entry_status_changed",
+            AuditAction::EntryDeleted => "entry_deleted",
+            AuditAction::EntriesImported => "entries_imported",
+            AuditAction::CommentAdded => "comment_added",
+            AuditAction::ObservancesAdded => "observances_added",
+            AuditAction::ObservanceDeleted => "observance_deleted",
+            AuditAction::MediaUploaded => "media_uploaded",
+            AuditAction::FeedTokenCreated => "feed_token_created",
+            AuditAction::FeedTokenRevoked => "feed_token_revoked",
         }
     }
 

@@ -7,6 +7,7 @@
 //! (migrations, backup, schema introspection). Each change and its audit entry are
 //! written in one transaction.
 
+use relais_core::entry::Status;
 use relais_core::policy::MembershipRuleError;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -15,8 +16,12 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
+mod assets;
 mod audit;
+mod charter;
 pub mod demo;
+mod entries;
+mod notifications;
 mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -24,6 +29,7 @@ pub mod time;
 mod users;
 mod workspaces;
 
+pub use entries::EntryFilter;
 pub use time::DbTime;
 pub use users::{NewUser, SessionRecord};
 pub use workspaces::{DemoCensus, MembershipChange};
@@ -108,6 +114,17 @@ pub enum StoreError {
     /// A request that only makes sense for one backend.
     #[error("{0}")]
     Unsupported(&'static str),
+    /// The record changed since the caller read it (optimistic concurrency: the
+    /// version it started from is no longer the current one). Nothing was written.
+    #[error("changed since you opened it")]
+    Stale,
+    /// The entry's content cannot be changed in its current status (submitted,
+    /// approved, scheduled…): it must go back to draft first.
+    #[error("this entry cannot be edited in its current status")]
+    NotEditable,
+    /// The status workflow has no such transition.
+    #[error("an entry cannot go from {} to {}", from.as_str(), to.as_str())]
+    BadTransition { from: Status, to: Status },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

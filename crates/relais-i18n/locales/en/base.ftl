@@ -98,6 +98,21 @@ audit-locale_changed = Language changed
 audit-api_token_created = API token created
 audit-api_token_revoked = API token revoked
 audit-demo_seeded = Demo installed
+audit-account_created = Network account added
+audit-account_deleted = Network account deleted
+audit-charter_saved = Editorial charter saved
+audit-entry_created = Post created
+audit-entry_updated = Post edited
+audit-entry_moved = Post moved
+audit-entry_status_changed = Post status changed
+audit-entry_deleted = Post deleted
+audit-entries_imported = Posts imported
+audit-comment_added = Comment added
+audit-observances_added = Key dates added
+audit-observance_deleted = Key date deleted
+audit-media_uploaded = Media uploaded
+audit-feed_token_created = Secret calendar link created
+audit-feed_token_revoked = Secret calendar link revoked
 
 ## Personal settings
 settings-title = Personal settings

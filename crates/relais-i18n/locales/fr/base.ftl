@@ -98,6 +98,21 @@ audit-locale_changed = Langue modifiée
 audit-api_token_created = Jeton d'API créé
 audit-api_token_revoked = Jeton d'API révoqué
 audit-demo_seeded = Démo installée
+audit-account_created = Compte de réseau ajouté
+audit-account_deleted = Compte de réseau supprimé
+audit-charter_saved = Charte éditoriale enregistrée
+audit-entry_created = Publication créée
+audit-entry_updated = Publication modifiée
+audit-entry_moved = Publication déplacée
+audit-entry_status_changed = Statut de publication changé
+audit-entry_deleted = Publication supprimée
+audit-entries_imported = Publications importées
+audit-comment_added = Commentaire ajouté
+audit-observances_added = Dates clés ajoutées
+audit-observance_deleted = Date clé supprimée
+audit-media_uploaded = Média téléversé
+audit-feed_token_created = Lien secret du calendrier créé
+audit-feed_token_revoked = Lien secret du calendrier révoqué
 
 ## Paramètres personnels
 settings-title = Paramètres personnels
