@@ -1,8 +1,10 @@
 //! The demo agency that `relais serve --demo` puts in an empty database, so a
 //! newcomer can log in as each role and see every page at once.
 
-use crate::{MembershipChange, NewUser, Result, Store, StoreError};
-use relais_core::model::Actor;
+use crate::demo_data::{self, BRANDS};
+use crate::{EntryFilter, MembershipChange, NewUser, Result, Store, StoreError};
+use relais_core::entry::Status;
+use relais_core::model::{Actor, Workspace};
 use relais_core::{Role, UserId};
 
 /// The demo workspaces: (slug, name).
@@ -142,6 +144,63 @@ pub async fn seed_demo(store: &Store, password_hash: &str) -> Result<DemoOutcome
                 }
             }
         }
+        seed_editorial(store, &ws).await?;
     }
     Ok(DemoOutcome::Created)
+}
+
+/// The workspace's accounts, charter and a month of entries around today, with
+/// a client's request for changes on one of them.
+async fn seed_editorial(store: &Store, ws: &Workspace) -> Result<()> {
+    let actor = Actor::System("demo");
+    let Some(brand) = BRANDS.iter().find(|b| b.slug == ws.slug) else {
+        return Ok(());
+    };
+    let mut accounts = Vec::new();
+    for (network, handle, label) in brand.accounts {
+        accounts.push(
+            store
+                .create_account(&actor, ws.id, *network, handle, label)
+                .await?
+                .id,
+        );
+    }
+    store
+        .save_charter(
+            &actor,
+            ws.id,
+            &demo_data::charter(brand),
+            "Charte de départ, validée en réunion de lancement",
+            None,
+        )
+        .await?;
+    let assignee_email = if ws.slug == "theatre-lumiere" {
+        "manager@demo.local"
+    } else {
+        "cm@demo.local"
+    };
+    let assignee = store.user_by_email(assignee_email).await?.map(|u| u.id);
+    let rows = demo_data::entries(brand, &accounts, assignee, crate::time::now());
+    store.import_entries(&actor, ws.id, &rows).await?;
+    let changes = EntryFilter {
+        status: Some(Status::ChangesRequested),
+        ..EntryFilter::default()
+    };
+    let client = store.user_by_email("client@demo.local").await?;
+    let is_client_ws = ws.slug == "maison-dupain";
+    for entry in store.list_entries(ws.id, &changes).await? {
+        let who = match (&client, is_client_ws) {
+            (Some(c), true) => Actor::user(c),
+            _ => actor.clone(),
+        };
+        store
+            .add_comment(
+                &who,
+                ws.id,
+                entry.id,
+                "Pouvez-vous reprendre la photo ? On ne voit pas assez le produit. Le texte me va.",
+            )
+            .await?;
+    }
+    Ok(())
 }

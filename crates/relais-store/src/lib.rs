@@ -20,6 +20,7 @@ mod assets;
 mod audit;
 mod charter;
 pub mod demo;
+mod demo_data;
 mod entries;
 mod notifications;
 mod rows;

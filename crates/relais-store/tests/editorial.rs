@@ -981,3 +981,99 @@ async fn observances_media_feed_scenario(store: &Store) {
 async fn observances_media_feed() {
     on_every_backend!(observances_media_feed_scenario);
 }
+
+async fn demo_scenario(store: &Store) {
+    use relais_store::demo::{seed_demo, DEMO_WORKSPACES};
+    seed_demo(store, "$argon2id$one").await.unwrap();
+    let mut counts = Vec::new();
+    for (slug, _) in DEMO_WORKSPACES {
+        let ws = store.workspace_by_slug(slug).await.unwrap().unwrap();
+        let accounts = store.list_accounts(ws.id).await.unwrap();
+        assert!((2..=4).contains(&accounts.len()), "{slug}");
+        let charter = store.current_charter(ws.id).await.unwrap().unwrap();
+        assert!((3..=5).contains(&charter.charter.axes.len()), "{slug}");
+        assert!(charter.charter.validate().is_empty(), "{slug}");
+        assert!(charter
+            .charter
+            .networks
+            .iter()
+            .all(|p| !p.windows.is_empty() && p.windows.iter().all(|w| !w.reason.is_empty())));
+        let entries = store
+            .list_entries(ws.id, &EntryFilter::default())
+            .await
+            .unwrap();
+        assert!(entries.len() >= 20, "{slug}: {}", entries.len());
+        let axes: Vec<&str> = charter
+            .charter
+            .axes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        for e in &entries {
+            assert!(axes.contains(&e.content.axis.as_deref().unwrap()), "{slug}");
+            assert!(e
+                .content
+                .accounts
+                .iter()
+                .all(|a| accounts.iter().any(|x| x.id == *a)));
+        }
+        for s in [
+            Status::Published,
+            Status::Scheduled,
+            Status::Submitted,
+            Status::Draft,
+            Status::Idea,
+        ] {
+            assert!(entries.iter().any(|e| e.status == s), "{slug}: {s:?}");
+        }
+        counts.push(entries.len());
+    }
+    let dupain = store
+        .workspace_by_slug("maison-dupain")
+        .await
+        .unwrap()
+        .unwrap();
+    let for_client = store
+        .list_entries(
+            dupain.id,
+            &EntryFilter {
+                status: Some(Status::Submitted),
+                client_visible_only: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(for_client.len() >= 3, "the client has entries to approve");
+    let changes = store
+        .list_entries(
+            dupain.id,
+            &EntryFilter {
+                status: Some(Status::ChangesRequested),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let thread = store.list_comments(dupain.id, changes[0].id).await.unwrap();
+    assert_eq!(thread[0].author_name, "Claire Bernard");
+    // A second run resets the password and adds nothing.
+    seed_demo(store, "$argon2id$two").await.unwrap();
+    for ((slug, _), n) in DEMO_WORKSPACES.iter().zip(counts) {
+        let ws = store.workspace_by_slug(slug).await.unwrap().unwrap();
+        assert_eq!(
+            store
+                .list_entries(ws.id, &EntryFilter::default())
+                .await
+                .unwrap()
+                .len(),
+            n
+        );
+        assert_eq!(store.charter_history(ws.id).await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn demo_has_editorial_content() {
+    on_every_backend!(demo_scenario);
+}
