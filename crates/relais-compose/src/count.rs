@@ -109,7 +109,7 @@ pub fn analyse(text: &str) -> TextStats {
     let domains: Vec<Range<usize>> = mentions.iter().filter_map(|m| m.domain.clone()).collect();
     let mut x_weight = 0usize;
     let mut line_start = true;
-    for (at, g) in text.grapheme_indices(true) {
+    for (at, g) in graphemes(text) {
         s.graphemes += 1;
         while url_i < urls.len() && urls[url_i].end <= at {
             url_i += 1;
@@ -148,7 +148,10 @@ pub fn analyse(text: &str) -> TextStats {
         }
         s.utf16 += utf16;
         s.styled_letters += styled;
-        let emoji = emojis::get(g).is_some();
+        // A single character below U+2000 (accented letters, Greek, Cyrillic…) is
+        // never shown as a picture: skip the emoji lookup, the common case.
+        let emoji =
+            !(utf16 == 1 && g.chars().count() == 1 && g < "\u{2000}") && emojis::get(g).is_some();
         if emoji {
             s.any_emoji_graphemes += 1;
             s.any_emoji_bytes += g.len();
@@ -183,12 +186,69 @@ pub fn analyse(text: &str) -> TextStats {
     s
 }
 
+/// Extended grapheme clusters with their byte offsets, as
+/// `unicode_segmentation`'s `grapheme_indices(true)`, with a fast path for ASCII:
+/// two ASCII characters in a row are always two clusters (except CR LF), so only
+/// the non-ASCII runs, with the ASCII character before them (a combining accent
+/// or a keycap joins it), go through the full UAX #29 rules.
+pub fn graphemes(text: &str) -> Graphemes<'_> {
+    Graphemes {
+        text,
+        pos: 0,
+        island: None,
+    }
+}
+
+/// Iterator of [`graphemes`].
+#[derive(Debug)]
+pub struct Graphemes<'t> {
+    text: &'t str,
+    pos: usize,
+    island: Option<(usize, unicode_segmentation::GraphemeIndices<'t>)>,
+}
+
+impl<'t> Iterator for Graphemes<'t> {
+    type Item = (usize, &'t str);
+
+    fn next(&mut self) -> Option<(usize, &'t str)> {
+        if let Some((base, it)) = &mut self.island {
+            if let Some((i, g)) = it.next() {
+                return Some((*base + i, g));
+            }
+            self.island = None;
+        }
+        let bytes = self.text.as_bytes();
+        let at = self.pos;
+        let b = *bytes.get(at)?;
+        if b < 0x80 {
+            let next = bytes.get(at + 1).copied();
+            if b == b'\r' && next == Some(b'\n') {
+                self.pos += 2;
+                return Some((at, &self.text[at..at + 2]));
+            }
+            if next.is_none_or(|n| n < 0x80) {
+                self.pos += 1;
+                return Some((at, &self.text[at..at + 1]));
+            }
+        }
+        let mut end = if b < 0x80 { at + 1 } else { at };
+        while end < bytes.len() && bytes[end] >= 0x80 {
+            end += 1;
+        }
+        self.pos = end;
+        let mut it = self.text[at..end].grapheme_indices(true);
+        let (i, g) = it.next()?;
+        self.island = Some((at, it));
+        Some((at + i, g))
+    }
+}
+
 /// twitter-text v3's weighted length of a text already in NFC.
 fn x_weighted_nfc(text: &str) -> usize {
     let urls = find_urls(text);
     let mut i = 0;
     let mut weight = URL_WEIGHT * urls.len();
-    for (at, g) in text.grapheme_indices(true) {
+    for (at, g) in graphemes(text) {
         while i < urls.len() && urls[i].end <= at {
             i += 1;
         }
@@ -435,6 +495,25 @@ mod tests {
         ];
         for (text, counting, expected) in cases {
             assert_eq!(count(*counting, text), *expected, "{text:?} {counting:?}");
+        }
+    }
+
+    #[test]
+    fn the_ascii_fast_path_agrees_with_uax29() {
+        let samples = [
+            "abc",
+            "e\u{301}te\u{301}",
+            "1\u{fe0f}\u{20e3} #\u{fe0f}\u{20e3}",
+            "a\r\nb\n\r",
+            "👨\u{200d}👩\u{200d}👧 ok 👍🏽🇫🇷x",
+            "Fête de l’été — 日本語 한국어 𝐛𝐨𝐥𝐝",
+            "a\u{200d}b",
+            "",
+        ];
+        for t in samples {
+            let fast: Vec<(usize, &str)> = graphemes(t).collect();
+            let slow: Vec<(usize, &str)> = t.grapheme_indices(true).collect();
+            assert_eq!(fast, slow, "{t:?}");
         }
     }
 

@@ -96,11 +96,19 @@ const ELISIONS: [&str; 13] = [
 
 /// Lower case without accents: `Fête` → `fete`.
 pub fn fold(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    text.nfd()
-        .filter(|c| !matches!(u32::from(*c), 0x0300..=0x036F))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if !matches!(u32::from(d), 0x0300..=0x036F) {
+                out.extend(d.to_lowercase());
+            }
+        });
+    }
+    out
 }
 
 /// The dictionaries available, per language.
