@@ -131,6 +131,10 @@ impl Dictionaries {
     /// parse is left out and its reason recorded in `problems`. The only I/O of
     /// this crate.
     pub fn load_dir(dir: &Path) -> Dictionaries {
+        Dictionaries::load_dir_filtered(dir, None)
+    }
+
+    fn load_dir_filtered(dir: &Path, only: Option<Locale>) -> Dictionaries {
         let mut problems = Vec::new();
         let mut load = |names: &[&str]| -> Option<Dictionary> {
             for name in names {
@@ -162,9 +166,24 @@ impl Dictionaries {
             ));
             None
         };
-        let fr = load(&["fr_FR", "fr"]);
-        let en = load(&["en_US", "en"]);
+        let wanted = |l: Locale| only.is_none_or(|o| o == l);
+        let fr = if wanted(Locale::Fr) {
+            load(&["fr_FR", "fr"])
+        } else {
+            None
+        };
+        let en = if wanted(Locale::En) {
+            load(&["en_US", "en"])
+        } else {
+            None
+        };
         Dictionaries { fr, en, problems }
+    }
+
+    /// Only `lang`'s dictionary from `dir` (loading one takes a fraction of a
+    /// second; the CLI loads what the post needs).
+    pub fn load_lang(dir: &Path, lang: Locale) -> Dictionaries {
+        Dictionaries::load_dir_filtered(dir, Some(lang))
     }
 
     /// The system's dictionaries (/usr/share/hunspell).

@@ -16,6 +16,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+mod calendar_cmd;
+mod lint;
+
 /// relais — self-hosted community management.
 #[derive(Debug, Parser)]
 #[command(name = "relais", version, about)]
@@ -74,6 +77,14 @@ enum Command {
     Backup { path: PathBuf },
     /// Load and validate the configuration, print it (secrets masked), and check the database answers.
     CheckConfig,
+    /// Import or export a workspace's calendar (CSV, iCalendar).
+    Calendar {
+        #[command(subcommand)]
+        command: calendar_cmd::CalendarCommand,
+    },
+    /// Run the composer's checks on a text (a FILE, or standard input) for some
+    /// networks. Exit code 1 when a finding is an error, 2 when it cannot run.
+    Lint(lint::LintArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,6 +132,10 @@ enum TokenCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // No configuration, database or async runtime: the checks are pure.
+    if let Command::Lint(args) = &cli.command {
+        return lint::run(args);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -305,6 +320,14 @@ async fn run(cli: Cli) -> Result<()> {
                 .await?;
             println!("{secret}");
             Ok(())
+        }
+        // Handled in main, before the runtime starts.
+        Command::Lint(_) => Ok(()),
+        Command::Calendar { command } => {
+            let config = load_config(g, None)?;
+            require_existing_sqlite(&config)?;
+            let store = open_store(&config, true).await?;
+            calendar_cmd::run(&store, command).await
         }
         Command::Backup { path } => {
             let config = load_config(g, None)?;
