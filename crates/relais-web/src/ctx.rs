@@ -28,6 +28,8 @@ pub struct Ctx {
     pub base_url: String,
     /// The client's address, for login throttling.
     pub client_ip: String,
+    /// Unread notifications of the logged-in person (pages only; 0 otherwise).
+    pub unread: i64,
 }
 
 impl Ctx {

@@ -7,7 +7,7 @@ use crate::ctx::{Ctx, Kind, WsCtx};
 use crate::error::AppError;
 use crate::AppState;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -173,6 +173,15 @@ async fn check(g: &Guard, req: Request) -> Result<(Request, Ctx, Option<String>)
     };
 
     let base_url = base_url(state, headers, secure);
+    // The header's notification count, on pages of logged-in people.
+    let unread = match (&user, g.kind) {
+        (Some(u), Kind::Page) => state
+            .store
+            .unread_notifications(u.id)
+            .await
+            .map_err(|e| fail(e.into()))?,
+        _ => 0,
+    };
     let ctx = Ctx {
         locale,
         user,
@@ -181,6 +190,7 @@ async fn check(g: &Guard, req: Request) -> Result<(Request, Ctx, Option<String>)
         secure,
         base_url,
         client_ip,
+        unread,
     };
     let deny = |e: AppError| (e, Some(ctx.clone()), path.clone());
 
@@ -237,14 +247,24 @@ async fn check(g: &Guard, req: Request) -> Result<(Request, Ctx, Option<String>)
         let bytes = axum::body::to_bytes(body, limit)
             .await
             .map_err(|e| deny(body_error(&e)))?;
-        let sent = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .ok()
-            .and_then(|pairs| {
-                pairs
-                    .into_iter()
-                    .find(|(k, _)| k == "_csrf")
-                    .map(|(_, v)| v)
-            });
+        let multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.starts_with("multipart/form-data"))
+            .map(str::to_string);
+        let sent = match multipart {
+            // File uploads: the token is a field of the multipart body.
+            Some(content_type) => multipart_csrf(&content_type, bytes.clone()).await,
+            None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .ok()
+                .and_then(|pairs| {
+                    pairs
+                        .into_iter()
+                        .find(|(k, _)| k == "_csrf")
+                        .map(|(_, v)| v)
+                }),
+        };
         let ok = sent.is_some_and(|s| relais_auth::constant_time_eq(&s, &ctx.csrf));
         if !ok {
             return Err(deny(AppError::Csrf));
@@ -257,6 +277,21 @@ async fn check(g: &Guard, req: Request) -> Result<(Request, Ctx, Option<String>)
         parts.extensions.insert(ws);
     }
     Ok((Request::from_parts(parts, body), ctx, new_csrf_cookie))
+}
+
+/// The `_csrf` field of a multipart form body, if it has one.
+async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
+    let req = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(req, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("_csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The language from `Accept-Language`, French when absent.

@@ -6,6 +6,7 @@
 //! `main` only binds a socket and calls `axum::serve`, so tests drive the router
 //! with `oneshot`.
 
+pub mod adapters;
 pub mod api;
 pub mod cookies;
 pub mod ctx;
@@ -14,6 +15,7 @@ pub mod forms;
 pub mod guard;
 pub mod membership;
 pub mod metrics;
+pub mod notify;
 pub mod pages;
 pub mod render;
 pub mod routes;
@@ -42,6 +44,8 @@ pub struct Inner {
     pub i18n: I18n,
     pub config: Config,
     pub metrics: metrics::Metrics,
+    /// Sends notification e-mails; `None` when `[mail]` is not configured.
+    pub mailer: Option<relais_mail::Mailer>,
 }
 
 impl std::ops::Deref for AppState {
@@ -53,12 +57,20 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> Result<AppState, relais_i18n::I18nError> {
+        // `check-config` and `serve` validate `[mail]` first; a mailer that still
+        // cannot be built is reported here and e-mail stays off (in-app
+        // notifications still work).
+        let mailer = relais_mail::Mailer::from_config(&config.mail).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "e-mail disabled: the [mail] configuration is unusable");
+            None
+        });
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
                 i18n: I18n::new()?,
                 config,
                 metrics: metrics::Metrics::new(),
+                mailer,
             }),
         })
     }

@@ -128,6 +128,7 @@ async fn every_route_answers_every_role_as_the_policy_says() {
                     };
                     path = path.replace("{id}", &id.to_string());
                 }
+                path = editorial_fixtures(store, ws.id, path).await;
                 if path.contains("{token}") {
                     let token = relais_auth::random_token();
                     let digest = relais_auth::token_digest(&token);

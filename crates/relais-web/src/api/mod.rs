@@ -3,6 +3,10 @@
 //! `application/problem+json`; the OpenAPI document is generated from these
 //! handlers' annotations (utoipa) and served at `/api/v1/openapi.json`.
 
+// Editorial API (H5b).
+pub mod editorial;
+pub mod editorial_interop;
+pub mod editorial_lint;
 pub mod me;
 pub mod members;
 pub mod openapi;

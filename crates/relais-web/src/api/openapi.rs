@@ -26,6 +26,16 @@ impl Modify for BearerAuth {
         super::users::list, super::users::create,
         super::workspaces::list, super::workspaces::create, super::workspaces::get_one, super::workspaces::audit,
         super::members::list, super::members::add, super::members::change_role, super::members::remove,
+        // Editorial (H5b).
+        super::editorial::get_charter, super::editorial::put_charter, super::editorial::charter_history,
+        super::editorial::list_accounts, super::editorial::create_account, super::editorial::delete_account,
+        super::editorial::list_entries, super::editorial::create_entry, super::editorial::get_entry, super::editorial::patch_entry, super::editorial::delete_entry,
+        super::editorial::change_status, super::editorial::checklist, super::editorial::list_comments, super::editorial::add_comment, super::editorial::approve,
+        super::editorial_interop::import, super::editorial_interop::export,
+        super::editorial_interop::list_observances, super::editorial_interop::add_observance, super::editorial_interop::import_observances, super::editorial_interop::delete_observance,
+        super::editorial_lint::lint,
+        // Media (H6).
+        super::media::list, super::media::upload,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth)

@@ -7,6 +7,11 @@ pub mod members;
 pub mod ops;
 pub mod settings;
 pub mod workspaces;
+// Approval, notifications, interop (H5b).
+pub mod approvals;
+pub mod interop;
+pub mod notifications;
+pub mod observances;
 // Calendar, charter, composer (H5a).
 pub mod accounts;
 pub mod calendar;
@@ -33,6 +38,8 @@ pub struct Base {
     pub title: String,
     /// Which top navigation entry is current (`workspaces`, `settings`, `admin`).
     pub current: &'static str,
+    /// Unread notifications, for the header's link.
+    pub unread: i64,
 }
 
 impl Base {
@@ -43,6 +50,7 @@ impl Base {
             csrf: ctx.map(|c| c.csrf.clone()).unwrap_or_default(),
             title,
             current: "",
+            unread: ctx.map_or(0, |c| c.unread),
         }
     }
 
@@ -56,7 +64,14 @@ impl Base {
             csrf: ctx.csrf.clone(),
             title,
             current,
+            unread: ctx.unread,
         }
+    }
+
+    /// The notifications link's accessible name, with the unread count.
+    pub fn notifications_label(&self) -> String {
+        self.tr
+            .n("nav-notifications-unread", usize::try_from(self.unread).unwrap_or(0))
     }
 
     pub fn is_admin(&self) -> bool {

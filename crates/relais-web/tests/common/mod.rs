@@ -157,3 +157,84 @@ pub fn location(r: &Response<Body>) -> String {
 pub fn is_login_redirect(r: &Response<Body>) -> bool {
     r.status() == StatusCode::SEE_OTHER && location(r).starts_with("/login?next=")
 }
+
+/// Replaces the editorial path parameters of `path` by fresh real ids in `ws`, so
+/// that requests the policy allows reach their handler (H5b): `{entry_id}` (an
+/// entry submitted to the client), `{account_id}`, `{observance_id}`, and the
+/// secret feed's `/feeds/{token}`. Fresh each time, since an allowed request may
+/// delete what it names.
+pub async fn editorial_fixtures(
+    store: &relais_store::Store,
+    ws: relais_core::WorkspaceId,
+    path: String,
+) -> String {
+    use relais_core::entry::{EntryContent, Status};
+    let sys = Actor::System("test");
+    let mut path = path;
+    if path.contains("{account_id}") {
+        let a = store
+            .create_account(
+                &sys,
+                ws,
+                relais_core::Network::Mastodon,
+                // Unique: a refused delete leaves the previous one in place.
+                &format!("@fixture{}@example.org", &relais_auth::random_token()[..8]),
+                "Fixture",
+            )
+            .await
+            .unwrap();
+        path = path.replace("{account_id}", &a.id.to_string());
+    }
+    if path.contains("{entry_id}") {
+        let content = EntryContent {
+            title: "Fixture entry".into(),
+            timezone: "Europe/Paris".into(),
+            body: "Bonjour".into(),
+            starts_at: Some(chrono::Utc::now()),
+            ..EntryContent::default()
+        };
+        let e = store
+            .create_entry(&sys, ws, Status::InternalReview, &content)
+            .await
+            .unwrap();
+        let e = store
+            .set_entry_status(&sys, ws, e.id, None, Status::Submitted, "")
+            .await
+            .unwrap();
+        path = path.replace("{entry_id}", &e.id.to_string());
+    }
+    if path.contains("{observance_id}") {
+        let label = format!("Fixture {}", relais_auth::random_token());
+        let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        store
+            .add_observances(&sys, ws, &[(day, label.clone())], "manual")
+            .await
+            .unwrap();
+        let list = store
+            .list_observances(ws, day, day + chrono::Duration::days(1))
+            .await
+            .unwrap();
+        let o = list.into_iter().find(|o| o.label == label).unwrap();
+        path = path.replace("{observance_id}", &o.id.to_string());
+    }
+    if path.starts_with("/feeds/{token}") {
+        let token = store.create_feed_token(&sys, ws).await.unwrap();
+        path = path.replace("{token}", &format!("{token}.ics"));
+    }
+    if path.contains("{version}") {
+        // A charter version (H5a): the current one, or a first one.
+        let v = match store.current_charter(ws).await.unwrap() {
+            Some(v) => v.version,
+            None => {
+                let c = relais_core::charter::Charter::default();
+                store
+                    .save_charter(&sys, ws, &c, "fixture", None)
+                    .await
+                    .unwrap()
+                    .version
+            }
+        };
+        path = path.replace("{version}", &v.to_string());
+    }
+    path
+}
