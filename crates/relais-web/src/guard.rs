@@ -24,6 +24,8 @@ pub struct Guard {
     pub state: AppState,
     pub access: Access,
     pub kind: Kind,
+    /// The largest body the route reads (see [`crate::routes::BodyLimit`]).
+    pub body_limit: usize,
 }
 
 /// Identifies the caller, checks `access`, checks CSRF on page forms, then runs the
@@ -243,8 +245,7 @@ async fn check(g: &Guard, req: Request) -> Result<(Request, Ctx, Option<String>)
     let mut body = body;
     if g.kind == Kind::Page && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS)
     {
-        let limit = state.config.server.max_body_bytes;
-        let bytes = axum::body::to_bytes(body, limit)
+        let bytes = axum::body::to_bytes(body, g.body_limit)
             .await
             .map_err(|e| deny(body_error(&e)))?;
         let multipart = parts

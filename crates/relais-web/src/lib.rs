@@ -27,6 +27,7 @@ use axum::Router;
 use relais_config::Config;
 use relais_i18n::I18n;
 use relais_store::Store;
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -46,6 +47,8 @@ pub struct Inner {
     pub metrics: metrics::Metrics,
     /// Sends notification e-mails; `None` when `[mail]` is not configured.
     pub mailer: Option<relais_mail::Mailer>,
+    /// Uploaded media files, content-addressed under the data directory (H6).
+    pub media: relais_media::MediaStore,
 }
 
 impl std::ops::Deref for AppState {
@@ -64,6 +67,7 @@ impl AppState {
             tracing::error!(error = %e, "e-mail disabled: the [mail] configuration is unusable");
             None
         });
+        let media = relais_media::MediaStore::new(config.data_dir.clone());
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
@@ -71,6 +75,7 @@ impl AppState {
                 config,
                 metrics: metrics::Metrics::new(),
                 mailer,
+                media,
             }),
         })
     }
@@ -81,13 +86,19 @@ pub fn app(state: AppState) -> Router {
     let limits = &state.config.server;
     let mut router = Router::new();
     for spec in routes::routes() {
-        router = router.route(spec.path, spec.guarded(&state));
+        // Each route has its body limit (`server.max_body_bytes`, or the media
+        // upload limit for uploads), so it is applied per route, not around all.
+        let max = spec.body_limit.bytes(&state.config);
+        let path = spec.path;
+        let handler = spec
+            .guarded(&state)
+            .layer::<_, Infallible>(DefaultBodyLimit::max(max))
+            .layer::<_, Infallible>(RequestBodyLimitLayer::new(max));
+        router = router.route(path, handler);
     }
     router
         .fallback(render::not_found)
         .layer(from_fn_with_state(state.clone(), metrics::track))
-        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(limits.request_timeout_secs),

@@ -19,7 +19,33 @@ pub struct RouteSpec {
     pub path: &'static str,
     pub kind: Kind,
     pub access: Access,
+    /// The largest body this route reads.
+    pub body_limit: BodyLimit,
     handler: MethodRouter<AppState>,
+}
+
+/// How large a route's request body may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// `server.max_body_bytes`.
+    Default,
+    /// `media.max_upload_bytes`, plus room for the form's other fields (H6).
+    Media,
+}
+
+/// What a multipart upload carries besides the file (boundaries, headers, the
+/// CSRF token, alt text).
+pub const MULTIPART_SLACK: usize = 64 * 1024;
+
+impl BodyLimit {
+    pub fn bytes(self, config: &relais_config::Config) -> usize {
+        match self {
+            BodyLimit::Default => config.server.max_body_bytes,
+            BodyLimit::Media => usize::try_from(config.media.max_upload_bytes)
+                .unwrap_or(usize::MAX)
+                .saturating_add(MULTIPART_SLACK),
+        }
+    }
 }
 
 impl RouteSpec {
@@ -29,6 +55,7 @@ impl RouteSpec {
             state: state.clone(),
             access: self.access,
             kind: self.kind,
+            body_limit: self.body_limit.bytes(&state.config),
         };
         self.handler.route_layer(from_fn_with_state(g, guard))
     }
@@ -57,7 +84,16 @@ where
         path,
         kind,
         access,
+        body_limit: BodyLimit::Default,
         handler: on(filter, handler),
+    }
+}
+
+impl RouteSpec {
+    /// The same route with another body limit.
+    fn limit(mut self, body_limit: BodyLimit) -> RouteSpec {
+        self.body_limit = body_limit;
+        self
     }
 }
 
@@ -593,6 +629,52 @@ pub fn routes() -> Vec<RouteSpec> {
             api::editorial_lint::lint,
         ),
         // End of H5b routes.
+        // Media (H6).
+        route(
+            get.clone(),
+            "/w/{slug}/media",
+            Page,
+            Ws(Action::ViewCalendar),
+            pages::media::page,
+        ),
+        route(
+            post.clone(),
+            "/w/{slug}/media",
+            Page,
+            Ws(Action::EditCalendar),
+            pages::media::upload,
+        )
+        .limit(BodyLimit::Media),
+        route(
+            get.clone(),
+            "/w/{slug}/media/{media_id}/thumbnail",
+            Page,
+            Ws(Action::ViewCalendar),
+            pages::media::thumbnail,
+        ),
+        route(
+            get.clone(),
+            "/w/{slug}/media/{media_id}/file",
+            Page,
+            Ws(Action::ViewCalendar),
+            pages::media::file,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}/media",
+            Api,
+            Ws(Action::ViewCalendar),
+            api::media::list,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/workspaces/{slug}/media",
+            Api,
+            Ws(Action::EditCalendar),
+            api::media::upload,
+        )
+        .limit(BodyLimit::Media),
+        // End of media routes (H6).
         // JSON API.
         route(
             get.clone(),

@@ -8,6 +8,8 @@ pub mod editorial;
 pub mod editorial_interop;
 pub mod editorial_lint;
 pub mod me;
+// Media (H6).
+pub mod media;
 pub mod members;
 pub mod openapi;
 pub mod users;

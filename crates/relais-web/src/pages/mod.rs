@@ -19,6 +19,8 @@ pub mod charter;
 pub mod checklist;
 pub mod entries;
 pub mod fields;
+// Media library and uploads (H6).
+pub mod media;
 
 use crate::ctx::Ctx;
 use crate::error::AppError;
