@@ -7,10 +7,10 @@ import { after, before } from 'node:test';
 import { launchBrowser, newPage } from './browser.mjs';
 import { startServer } from './server.mjs';
 
-export function useServerAndBrowser() {
+export function useServerAndBrowser(serverOptions = {}) {
   const env = { server: null, browser: null, baseURL: null };
   before(async () => {
-    env.server = await startServer();
+    env.server = await startServer(serverOptions);
     env.baseURL = env.server.baseURL;
     env.browser = await launchBrowser();
   });

@@ -7,9 +7,10 @@
 // The binary is $E2E_RELAIS_BIN (scripts/test.sh sets it to the debug build).
 // Each server gets a fresh data directory, listens on 127.0.0.1 on a port the
 // OS picks, and is seeded with the demo users, whose password is DEMO_PASSWORD.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -43,11 +44,55 @@ function keepTail(text) {
   return text.length > MAX_KEPT_OUTPUT ? text.slice(-MAX_KEPT_OUTPUT) : text;
 }
 
-export async function startServer({ extraArgs = [] } = {}) {
+const SMTP_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'smtp-test-server.sh');
+
+/**
+ * A real SMTP server (aiosmtpd, scripts/smtp-test-server.sh) of this test file,
+ * in a state directory of its own: { url, mailDir, stateDir, stop() }.
+ */
+export async function startSmtpSink() {
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'relais-e2e-smtp-'));
+  const env = { ...process.env, SMTP_TEST_STATE_DIR: stateDir, SMTP_TEST_WATCH_PID: String(process.pid) };
+  const run = (cmd) => execFileSync('bash', [SMTP_SCRIPT, cmd], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const url = run('start');
+  const mailDir = run('dir');
+  return {
+    url,
+    mailDir,
+    stateDir,
+    async stop() {
+      try { run('stop'); } finally { await rm(stateDir, { recursive: true, force: true }); }
+    },
+  };
+}
+
+/**
+ * Waits until a message received by the sink contains `needle` (in its raw
+ * bytes or decoded view); returns { eml, json } or fails after timeoutMs.
+ */
+export async function waitForMail(mailDir, needle, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const names = (await readdir(mailDir).catch(() => [])).filter((n) => n.endsWith('.json'));
+    for (const name of names) {
+      const json = await readFile(path.join(mailDir, name), 'utf8');
+      const eml = await readFile(path.join(mailDir, name.replace(/\.json$/, '.eml')), 'utf8').catch(() => '');
+      if (json.includes(needle) || eml.includes(needle)) return { eml, json: JSON.parse(json) };
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no e-mail containing ${JSON.stringify(needle)} arrived in ${mailDir} within ${timeoutMs} ms (${names.length} message(s) received)`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function startServer({ extraArgs = [], smtp = false } = {}) {
   const bin = process.env.E2E_RELAIS_BIN;
   if (!bin) {
     throw new Error('E2E_RELAIS_BIN is not set: point it at the relais binary (scripts/test.sh does)');
   }
+  // With smtp: a real SMTP server, whose URL reaches relais as RELAIS_MAIL__SMTP_URL.
+  const sink = smtp ? await startSmtpSink() : null;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'relais-e2e-'));
   const args = [
     'serve',
@@ -57,7 +102,12 @@ export async function startServer({ extraArgs = [] } = {}) {
     '--bind', '127.0.0.1:0',
     ...extraArgs,
   ];
-  const child = spawn(bin, args, { env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = serverEnv();
+  if (sink) {
+    env.RELAIS_MAIL__SMTP_URL = sink.url;
+    env.RELAIS_MAIL__FROM = 'relais <relais@e2e.test>';
+  }
+  const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 
   let stdout = '';
   let stderr = '';
@@ -111,6 +161,7 @@ export async function startServer({ extraArgs = [] } = {}) {
     child.kill('SIGKILL');
     process.removeListener('exit', killOnExit);
     await rm(dataDir, { recursive: true, force: true });
+    await sink?.stop();
     throw err;
   }
 
@@ -118,6 +169,8 @@ export async function startServer({ extraArgs = [] } = {}) {
   return {
     baseURL,
     dataDir,
+    /** The SMTP sink's message directory (with { smtp: true }), else null. */
+    mailDir: sink ? sink.mailDir : null,
     /** What the server printed so far (tails), for failure messages. */
     output: () => ({ stdout, stderr }),
     async stop() {
@@ -138,6 +191,7 @@ export async function startServer({ extraArgs = [] } = {}) {
       }
       process.removeListener('exit', killOnExit);
       await rm(dataDir, { recursive: true, force: true });
+      await sink?.stop();
     },
   };
 }
