@@ -286,7 +286,9 @@ async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<
         .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(bytes))
         .ok()?;
-    let mut form = axum::extract::Multipart::from_request(req, &()).await.ok()?;
+    let mut form = axum::extract::Multipart::from_request(req, &())
+        .await
+        .ok()?;
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some("_csrf") {
             return field.text().await.ok();

@@ -59,10 +59,7 @@ pub async fn parse_csv(
     let accounts = state.store.list_accounts(ws).await?;
     let charter = state.store.current_charter(ws).await?;
     let (axes, timezone) = match &charter {
-        Some(c) => (
-            c.charter.axes.clone(),
-            c.charter.timezone.clone(),
-        ),
+        Some(c) => (c.charter.axes.clone(), c.charter.timezone.clone()),
         None => (Vec::new(), "Europe/Paris".to_string()),
     };
     let parsed = match crate::adapters::parse_import(bytes, &accounts, &axes, &timezone) {

@@ -72,8 +72,10 @@ impl Base {
 
     /// The notifications link's accessible name, with the unread count.
     pub fn notifications_label(&self) -> String {
-        self.tr
-            .n("nav-notifications-unread", usize::try_from(self.unread).unwrap_or(0))
+        self.tr.n(
+            "nav-notifications-unread",
+            usize::try_from(self.unread).unwrap_or(0),
+        )
     }
 
     pub fn is_admin(&self) -> bool {
