@@ -103,75 +103,101 @@ pub fn analyse(text: &str) -> TextStats {
         ..TextStats::default()
     };
 
-    // Spans whose graphemes are counted apart (links, mention domains), in order.
-    let mut url_i = 0;
-    let mut dom_i = 0;
-    let domains: Vec<Range<usize>> = mentions.iter().filter_map(|m| m.domain.clone()).collect();
+    let b = text.as_bytes();
     let mut x_weight = 0usize;
     let mut line_start = true;
-    for (at, g) in graphemes(text) {
-        s.graphemes += 1;
-        while url_i < urls.len() && urls[url_i].end <= at {
-            url_i += 1;
-        }
-        while dom_i < domains.len() && domains[dom_i].end <= at {
-            dom_i += 1;
-        }
-        let in_url = urls.get(url_i).is_some_and(|r| r.start <= at);
-        if in_url {
-            s.url_graphemes += 1;
-        }
-        if domains.get(dom_i).is_some_and(|r| r.start <= at) {
-            s.mention_domain_graphemes += 1;
-        }
-        let bytes = g.as_bytes();
-        if bytes.len() == 1 || g == "\r\n" {
-            // ASCII: one UTF-16 unit per byte, weight 1 on X.
-            s.utf16 += bytes.len();
-            if !in_url {
-                x_weight += bytes.len();
+    let mut pos = 0;
+    while pos < b.len() {
+        // A run of ASCII: each byte is its own cluster (CR LF aside), except the
+        // last one before non-ASCII text, which a combining mark or keycap may
+        // join (unless it is a control, after which clusters always break).
+        let run_end = b[pos..]
+            .iter()
+            .position(|&c| c >= 0x80)
+            .map_or(b.len(), |i| pos + i);
+        let safe_end = if run_end < b.len() && run_end > pos && !b[run_end - 1].is_ascii_control() {
+            run_end - 1
+        } else {
+            run_end
+        };
+        if safe_end > pos {
+            let run = &b[pos..safe_end];
+            let crlf = run.windows(2).filter(|w| w == b"\r\n").count();
+            s.graphemes += run.len() - crlf;
+            s.utf16 += run.len();
+            x_weight += run.len();
+            match run.iter().rposition(|&c| c == b'\n' || c == b'\r') {
+                Some(i) => line_start = run[i + 1..].iter().all(u8::is_ascii_whitespace),
+                None => line_start &= run.iter().all(u8::is_ascii_whitespace),
             }
-            if bytes[0] == b'\n' || bytes[0] == b'\r' {
-                line_start = true;
-            } else if line_start && !bytes[0].is_ascii_whitespace() {
+            pos = safe_end;
+        }
+        if pos >= b.len() {
+            break;
+        }
+        let mut end = if b[pos] < 0x80 { pos + 1 } else { pos };
+        while end < b.len() && b[end] >= 0x80 {
+            end += 1;
+        }
+        for g in text[pos..end].graphemes(true) {
+            s.graphemes += 1;
+            let bytes = g.as_bytes();
+            if bytes.len() == 1 {
+                s.utf16 += 1;
+                x_weight += 1;
+                line_start &= bytes[0].is_ascii_whitespace();
+                continue;
+            }
+            let mut utf16 = 0;
+            let mut styled = 0;
+            for c in g.chars() {
+                utf16 += c.len_utf16();
+                if is_styled_letter(c) {
+                    styled += 1;
+                }
+            }
+            s.utf16 += utf16;
+            s.styled_letters += styled;
+            // A single character below U+2000 (accented letters, Greek, Cyrillic…) is
+            // never shown as a picture: skip the emoji lookup, the common case.
+            let emoji = !(utf16 == 1 && g.chars().count() == 1 && g < "\u{2000}")
+                && emojis::get(g).is_some();
+            if emoji {
+                s.any_emoji_graphemes += 1;
+                s.any_emoji_bytes += g.len();
+            }
+            let pictographic = emoji && is_pictographic(g);
+            if pictographic {
+                s.emoji += 1;
+            }
+            if line_start && !g.chars().all(char::is_whitespace) {
+                if pictographic {
+                    s.emoji_bullet_lines += 1;
+                }
                 line_start = false;
             }
-            continue;
-        }
-        let mut utf16 = 0;
-        let mut styled = 0;
-        for c in g.chars() {
-            utf16 += c.len_utf16();
-            if is_styled_letter(c) {
-                styled += 1;
-            }
-        }
-        s.utf16 += utf16;
-        s.styled_letters += styled;
-        // A single character below U+2000 (accented letters, Greek, Cyrillic…) is
-        // never shown as a picture: skip the emoji lookup, the common case.
-        let emoji =
-            !(utf16 == 1 && g.chars().count() == 1 && g < "\u{2000}") && emojis::get(g).is_some();
-        if emoji {
-            s.any_emoji_graphemes += 1;
-            s.any_emoji_bytes += g.len();
-        }
-        let pictographic = emoji && is_pictographic(g);
-        if pictographic {
-            s.emoji += 1;
-        }
-        if line_start && !g.chars().all(char::is_whitespace) {
-            if pictographic {
-                s.emoji_bullet_lines += 1;
-            }
-            line_start = false;
-        }
-        if !in_url {
             x_weight += if emoji {
                 2
             } else {
                 g.chars().map(x_char_weight).sum()
             };
+        }
+        pos = end;
+    }
+    // Links and mention domains, counted apart (they are usually ASCII).
+    for r in &urls {
+        let url = &text[r.clone()];
+        if url.is_ascii() {
+            s.url_graphemes += url.len();
+            x_weight = x_weight.saturating_sub(url.len());
+        } else {
+            s.url_graphemes += url.graphemes(true).count();
+            x_weight = x_weight.saturating_sub(x_weight_plain(url));
+        }
+    }
+    for m in &mentions {
+        if let Some(d) = &m.domain {
+            s.mention_domain_graphemes += d.len(); // ASCII by construction
         }
     }
     s.x_weighted = x_weight + URL_WEIGHT * urls.len();
@@ -241,6 +267,19 @@ impl<'t> Iterator for Graphemes<'t> {
         self.island = Some((at, it));
         Some((at + i, g))
     }
+}
+
+/// X weight of a text without looking for links.
+fn x_weight_plain(text: &str) -> usize {
+    graphemes(text)
+        .map(|(_, g)| {
+            if g.len() > 1 && emojis::get(g).is_some() {
+                2
+            } else {
+                g.chars().map(x_char_weight).sum()
+            }
+        })
+        .sum()
 }
 
 /// twitter-text v3's weighted length of a text already in NFC.
@@ -514,6 +553,20 @@ mod tests {
             let fast: Vec<(usize, &str)> = graphemes(t).collect();
             let slow: Vec<(usize, &str)> = t.grapheme_indices(true).collect();
             assert_eq!(fast, slow, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_counts_agree_with_the_plain_definitions() {
+        let samples = [
+            "Fête de l’été — 日本語 한국어 𝐛𝐨𝐥𝐝 e\u{301}\r\n1\u{fe0f}\u{20e3} ok\n",
+            "a\r\n\r\nb 👨\u{200d}👩\u{200d}👧 👍🏽🇫🇷x https://ex.org/é?q=1 @a@b.fr",
+            "\n\u{301}x\ty",
+        ];
+        for t in samples {
+            let s = analyse(t);
+            assert_eq!(s.graphemes, t.graphemes(true).count(), "{t:?}");
+            assert_eq!(s.utf16, t.encode_utf16().count(), "{t:?}");
         }
     }
 
