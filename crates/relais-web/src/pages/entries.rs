@@ -1145,11 +1145,25 @@ pub async fn set_status(
         )
         .await
     {
-        Ok(m) => Ok(Redirect::to(&format!(
-            "/w/{}/entries/{}?done=status",
-            ws.workspace.slug, m.id
-        ))
-        .into_response()),
+        Ok(m) => {
+            // Submitting to the client notifies the client approvers (in the app
+            // and by e-mail), as the approval page's bulk submission does.
+            crate::api::editorial::notify_status(
+                &state,
+                &ctx,
+                &ws,
+                ctx.user()?,
+                to,
+                std::slice::from_ref(&m),
+                form.comment.trim(),
+            )
+            .await?;
+            Ok(Redirect::to(&format!(
+                "/w/{}/entries/{}?done=status",
+                ws.workspace.slug, m.id
+            ))
+            .into_response())
+        }
         Err(StoreError::Stale) => {
             refuse(&state, &ctx, &ws, e, StatusCode::CONFLICT, "entry-stale").await
         }
