@@ -48,6 +48,18 @@ fn the_real_dictionaries_check_french_and_english() {
     let s = fr.suggest("musiqe", 3);
     eprintln!("suggest in {:?}: {s:?}", t.elapsed());
     assert!(s.iter().any(|x| x == "musique"), "{s:?}");
+    // Suggesting is bounded: strings that make Hunspell-style suggestion
+    // engines search for minutes come back at once (a generous bound, for
+    // unoptimised builds on a busy machine).
+    for w in ["aaaaaaaaaa", "anticonstitutionellemment", &"a".repeat(300)] {
+        let t = Instant::now();
+        let _ = fr.suggest(w, 3);
+        assert!(t.elapsed().as_secs() < 5, "{w}: {:?}", t.elapsed());
+    }
+    assert_eq!(
+        fr.suggest("ecole", 3).first().map(String::as_str),
+        Some("école")
+    );
     let en = d.get(Locale::En).unwrap();
     assert!(en.check("colour") || en.check("color"));
     assert!(!en.check("recieve"));
