@@ -90,7 +90,7 @@ impl Dictionary {
             return Vec::new();
         }
         let mut out: Vec<String> = Vec::new();
-        let mut consider = |candidate: String, out: &mut Vec<String>| {
+        let consider = |candidate: String, out: &mut Vec<String>| {
             if out.len() < max
                 && candidate != word
                 && !out.contains(&candidate)
