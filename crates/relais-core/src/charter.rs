@@ -124,6 +124,12 @@ pub struct PathError {
 pub struct Charter {
     /// IANA time zone of the posting windows and the calendar ("Europe/Paris").
     pub timezone: String,
+    /// Which French public holidays the calendar shows: a zone slug of
+    /// `relais_calendar::holidays::Zone` (`metropole`, `alsace_moselle`,
+    /// `reunion`…). Empty: the overseas department of `timezone`, else
+    /// metropolitan France.
+    #[serde(default)]
+    pub holiday_zone: String,
     #[serde(default)]
     pub objectives: Vec<Objective>,
     #[serde(default)]
@@ -140,6 +146,7 @@ impl Default for Charter {
     fn default() -> Self {
         Charter {
             timezone: "Europe/Paris".to_string(),
+            holiday_zone: String::new(),
             objectives: Vec::new(),
             axes: Vec::new(),
             networks: Vec::new(),

@@ -266,6 +266,7 @@ fn time(h: u32, m: u32) -> NaiveTime {
 pub(crate) fn charter(b: &Brand) -> Charter {
     Charter {
         timezone: "Europe/Paris".into(),
+        holiday_zone: String::new(),
         objectives: b
             .objectives
             .iter()

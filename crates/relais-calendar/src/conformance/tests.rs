@@ -39,6 +39,7 @@ const WEEKDAYS: [Weekday; 5] = [
 fn charter() -> Charter {
     Charter {
         timezone: "Europe/Paris".into(),
+        holiday_zone: String::new(),
         objectives: vec![
             Objective {
                 label: "Notoriété".into(),

@@ -124,3 +124,6 @@ accounts-deleted = Account deleted.
 accounts-delete = Delete
 accounts-delete-label = Delete the account { $name }
 accounts-taken = This account already exists in this workspace.
+charter-holiday-zone = Public holidays shown
+charter-holiday-zone-auto = From the time zone (metropolitan France by default)
+error-holiday-zone-invalid = Choose a zone from the list.

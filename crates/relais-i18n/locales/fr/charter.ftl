@@ -124,3 +124,6 @@ accounts-deleted = Compte supprimé.
 accounts-delete = Supprimer
 accounts-delete-label = Supprimer le compte { $name }
 accounts-taken = Ce compte existe déjà dans cet espace.
+charter-holiday-zone = Jours fériés affichés
+charter-holiday-zone-auto = Selon le fuseau horaire (métropole par défaut)
+error-holiday-zone-invalid = Choisissez une zone de la liste.

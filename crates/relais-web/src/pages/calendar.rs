@@ -95,6 +95,11 @@ pub fn holiday_zone(tz: Tz) -> Zone {
     }
 }
 
+/// The charter's chosen holiday zone, else the one its time zone implies.
+pub fn charter_zone(chosen: &str, tz: Tz) -> Zone {
+    Zone::parse(chosen).unwrap_or_else(|| holiday_zone(tz))
+}
+
 /// Midnight of `date` in `tz`, as an instant (the earliest one on a DST change).
 pub fn start_of(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
     let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -308,7 +313,7 @@ pub async fn page(
         .store
         .list_observances(wid, fetch_from, fetch_to)
         .await?;
-    let zone = holiday_zone(tz);
+    let zone = charter_zone(charter.as_ref().map_or("", |c| c.holiday_zone.as_str()), tz);
     let holiday_list = holidays::holidays_between(fetch_from, fetch_to, zone);
 
     // Conformance over the month, with every entry (filters do not change it).
@@ -516,6 +521,18 @@ mod tests {
         assert_eq!(
             holiday_zone("Indian/Reunion".parse().unwrap()),
             Zone::Reunion
+        );
+        // The charter's choice wins; empty or unknown falls back to the time zone.
+        assert_eq!(charter_zone("alsace_moselle", paris), Zone::AlsaceMoselle);
+        assert_eq!(charter_zone("", paris), Zone::Metropole);
+        assert_eq!(
+            charter_zone("", "America/Martinique".parse().unwrap()),
+            Zone::Martinique
+        );
+        let alsace = holidays::holidays_between(d(2026, 12, 1), d(2027, 1, 1), Zone::AlsaceMoselle);
+        assert!(
+            alsace.iter().any(|h| h.date == d(2026, 12, 26)),
+            "{alsace:?}"
         );
         let q = CalendarQuery {
             axis: "Coulisses & co".into(),

@@ -118,6 +118,7 @@ pub struct NetworkDraft {
 #[derive(Debug, Clone, Default)]
 pub struct CharterDraft {
     pub timezone: String,
+    pub holiday_zone: String,
     pub objectives: Vec<ObjectiveDraft>,
     pub axes: Vec<AxisDraft>,
     pub networks: Vec<NetworkDraft>,
@@ -157,6 +158,7 @@ impl CharterDraft {
     pub fn from_charter(c: &Charter, version: Option<i64>) -> CharterDraft {
         CharterDraft {
             timezone: c.timezone.clone(),
+            holiday_zone: c.holiday_zone.clone(),
             objectives: c
                 .objectives
                 .iter()
@@ -233,6 +235,7 @@ impl CharterDraft {
             let v = v.clone();
             match parts.as_slice() {
                 ["timezone"] => d.timezone = v,
+                ["holiday_zone"] => d.holiday_zone = v,
                 ["expected_version"] => d.expected_version = v,
                 ["note"] => d.note = v,
                 ["procedures", "writers"] => d.writers = v,
@@ -448,6 +451,12 @@ impl CharterDraft {
         if gap.is_none() {
             err("rules.gap_days".into(), "number-invalid");
         }
+        let holiday_zone = self.holiday_zone.trim().to_string();
+        if !holiday_zone.is_empty()
+            && relais_calendar::holidays::Zone::parse(&holiday_zone).is_none()
+        {
+            err("holiday_zone".into(), "holiday-zone-invalid");
+        }
         let collision = small(&self.collision_minutes, defaults.collision_minutes);
         if collision.is_none() {
             err("rules.collision_minutes".into(), "number-invalid");
@@ -457,6 +466,7 @@ impl CharterDraft {
         }
         let charter = Charter {
             timezone,
+            holiday_zone,
             objectives: self
                 .objectives
                 .iter()
@@ -579,6 +589,7 @@ pub struct EditPage {
     pub f: Fields,
     pub networks: Vec<(String, String)>,
     pub paid: Vec<(String, String)>,
+    pub zones: Vec<(String, String)>,
     pub weekdays: Vec<(&'static str, String)>,
     pub notice: Option<String>,
     pub stale: bool,
@@ -710,6 +721,14 @@ async fn edit_page(
             (s, tr.t(&format!("weekday-{s}")))
         })
         .collect();
+    let mut zones = vec![(String::new(), tr.t("charter-holiday-zone-auto"))];
+    zones.extend(relais_calendar::holidays::Zone::ALL.iter().map(|z| {
+        let label = match tr.locale {
+            relais_core::Locale::Fr => z.label_fr(),
+            relais_core::Locale::En => z.label_en(),
+        };
+        (z.as_str().to_string(), label.to_string())
+    }));
     let notice = stale.then(|| tr.t("charter-stale"));
     render(
         status,
@@ -721,6 +740,7 @@ async fn edit_page(
             f,
             networks,
             paid,
+            zones,
             weekdays,
             notice,
             stale,
