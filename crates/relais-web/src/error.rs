@@ -65,6 +65,13 @@ impl From<StoreError> for AppError {
                 AppError::Conflict(FieldError::new(field, taken_code(field)))
             }
             StoreError::Rule(rule) => AppError::field("role", rule_code(rule)),
+            // Optimistic concurrency and the status workflow: the person's
+            // request was refused, nothing was written (409/422, never a 500).
+            StoreError::Stale => AppError::Conflict(FieldError::new("version", "api-stale")),
+            StoreError::NotEditable => {
+                AppError::Conflict(FieldError::new("status", "api-not-editable"))
+            }
+            StoreError::BadTransition { .. } => AppError::field("to", "api-bad-transition"),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -103,3 +110,28 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use relais_core::entry::Status;
+
+    #[test]
+    fn refused_writes_are_client_errors_on_every_path() {
+        // Pages and API handlers that do not special-case these still answer
+        // 409/422 with the field at fault, never a 500.
+        let stale: AppError = StoreError::Stale.into();
+        assert_eq!(stale.into_response().status(), StatusCode::CONFLICT);
+        let not_editable: AppError = StoreError::NotEditable.into();
+        assert_eq!(not_editable.into_response().status(), StatusCode::CONFLICT);
+        let bad: AppError = StoreError::BadTransition {
+            from: Status::Draft,
+            to: Status::Approved,
+        }
+        .into();
+        assert_eq!(
+            bad.into_response().status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+}

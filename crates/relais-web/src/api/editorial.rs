@@ -29,18 +29,6 @@ use relais_store::{EntryFilter, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// Store errors of the editorial API, with the field at fault.
-pub fn store_error(e: StoreError) -> AppError {
-    match e {
-        StoreError::Stale => AppError::Conflict(FieldError::new("version", "api-stale")),
-        StoreError::NotEditable => {
-            AppError::Conflict(FieldError::new("status", "api-not-editable"))
-        }
-        StoreError::BadTransition { .. } => AppError::field("to", "api-bad-transition"),
-        other => other.into(),
-    }
-}
-
 /// A problem document whose fields are paths inside a document (`axes.2.name`).
 pub fn path_problem(tr: &Tr, errors: &[(String, &'static str)]) -> Response {
     let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -153,7 +141,7 @@ pub async fn put_charter(
             StoreError::Stale => {
                 AppError::Conflict(FieldError::new("expected_version", "api-stale"))
             }
-            other => store_error(other),
+            other => other.into(),
         })?;
     Ok(Json(CharterOut::from(saved)).into_response())
 }
@@ -430,8 +418,7 @@ pub async fn create_entry(
     let e = state
         .store
         .create_entry(&Actor::user(user), ws.workspace.id, status, &body.content)
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok((StatusCode::CREATED, Json(e.into())))
 }
 
@@ -466,8 +453,7 @@ pub async fn patch_entry(
             body.version,
             &body.content,
         )
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Json(e.into()))
 }
 
@@ -493,8 +479,7 @@ pub async fn delete_entry(
     state
         .store
         .delete_entry(&Actor::user(user), ws.workspace.id, EntryId(id), version)
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -582,8 +567,7 @@ pub async fn change_status(
             to,
             comment,
         )
-        .await
-        .map_err(store_error)?;
+        .await?;
     notify_status(
         &state,
         &ctx,
@@ -641,7 +625,7 @@ pub async fn approve(
             StoreError::BadTransition { .. } | StoreError::Stale => {
                 AppError::field("entries", "api-bad-transition")
             }
-            other => store_error(other),
+            other => other.into(),
         })?;
     notify_status(&state, &ctx, &ws, &user, to, &entries, comment).await?;
     Ok(Json(entries.into_iter().map(EntryOut::from).collect()))
