@@ -139,6 +139,22 @@ struct Draw {
     confirm_error: Option<String>,
 }
 
+/// The import page again with a file-level error (no file, unreadable CSV).
+fn file_refused(state: &AppState, ctx: &Ctx, ws: &WsCtx, msg: String) -> AppResult<Response> {
+    draw(
+        state,
+        ctx,
+        ws,
+        Draw {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            notice: None,
+            file_error: Some(msg),
+            preview: None,
+            confirm_error: None,
+        },
+    )
+}
+
 fn draw(state: &AppState, ctx: &Ctx, ws: &WsCtx, d: Draw) -> AppResult<Response> {
     let (preview, payload) = match d.preview {
         Some((p, b)) => (Some(p), b),
@@ -235,33 +251,11 @@ pub async fn import_preview(
     let bytes = read_file_field(&mut form, "file").await?;
     if bytes.is_empty() {
         let msg = state.i18n.t(ctx.locale, "interop-error-no-file");
-        return draw(
-            &state,
-            &ctx,
-            &ws,
-            Draw {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                notice: None,
-                file_error: Some(msg),
-                preview: None,
-                confirm_error: None,
-            },
-        );
+        return file_refused(&state, &ctx, &ws, msg);
     }
     let parsed = parse_csv(&state, ws.workspace.id, ctx.locale, &bytes).await?;
     if let Some(msg) = parsed.file_error {
-        return draw(
-            &state,
-            &ctx,
-            &ws,
-            Draw {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                notice: None,
-                file_error: Some(msg),
-                preview: None,
-                confirm_error: None,
-            },
-        );
+        return file_refused(&state, &ctx, &ws, msg);
     }
     let payload = base64::engine::general_purpose::STANDARD.encode(&bytes);
     draw(
@@ -299,33 +293,11 @@ pub async fn import_confirm(
         .unwrap_or_default();
     if bytes.is_empty() {
         let msg = state.i18n.t(ctx.locale, "interop-error-no-file");
-        return draw(
-            &state,
-            &ctx,
-            &ws,
-            Draw {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                notice: None,
-                file_error: Some(msg),
-                preview: None,
-                confirm_error: None,
-            },
-        );
+        return file_refused(&state, &ctx, &ws, msg);
     }
     let parsed = parse_csv(&state, ws.workspace.id, ctx.locale, &bytes).await?;
     if let Some(msg) = parsed.file_error {
-        return draw(
-            &state,
-            &ctx,
-            &ws,
-            Draw {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                notice: None,
-                file_error: Some(msg),
-                preview: None,
-                confirm_error: None,
-            },
-        );
+        return file_refused(&state, &ctx, &ws, msg);
     }
     let valid_only = !form.valid_only.is_empty();
     if (parsed.invalid > 0 && !valid_only) || parsed.valid.is_empty() {
