@@ -4,6 +4,7 @@
 //! recommendation: 19 MiB, 2 iterations, 1 lane). Session, CSRF, invitation and API
 //! tokens are 256-bit random values; only their SHA-256 digest is stored, which is
 //! enough for secrets of that entropy and lets the server look them up by digest.
+//! The credentials of connected accounts are sealed at rest by [`vault`].
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -12,6 +13,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+
+pub mod vault;
 
 /// Hashing failed (only on resource exhaustion or a corrupt stored hash).
 #[derive(Debug, thiserror::Error)]

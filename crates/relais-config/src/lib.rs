@@ -11,6 +11,7 @@
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use relais_auth::vault::{SecretKey, Vault, Zeroizing};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ pub struct Config {
     pub log: LogConfig,
     pub mail: MailConfig,
     pub media: MediaConfig,
+    pub secrets: SecretsConfig,
 }
 
 /// The HTTP server.
@@ -105,6 +107,51 @@ pub struct MailConfig {
 pub struct MediaConfig {
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: u64,
+}
+
+/// The key that seals the credentials of connected accounts at rest (see
+/// `relais_auth::vault`). `Debug` shows key ids only, never a key.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsConfig {
+    /// The current key: base64 of 32 random bytes (`openssl rand -base64 32`).
+    /// Empty: the key is read from `key_file`, generated there on first start.
+    pub key: String,
+    /// The file holding the key when `key` is empty. Empty:
+    /// `<data_dir>/secret.key`. It must not be readable by group or others.
+    pub key_file: PathBuf,
+    /// Keys still accepted for opening during a rotation (`relais keys
+    /// rotate` re-seals everything with the current key; then remove them).
+    pub previous_keys: Vec<String>,
+}
+
+impl std::fmt::Debug for SecretsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretsConfig")
+            .field("key", &key_summary(&self.key))
+            .field("key_file", &self.key_file)
+            .field(
+                "previous_keys",
+                &self
+                    .previous_keys
+                    .iter()
+                    .map(|k| key_summary(k))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// What may be shown of a configured key: empty, or masked with its id.
+fn key_summary(key: &str) -> String {
+    if key.is_empty() {
+        String::new()
+    } else {
+        match SecretKey::from_base64(key) {
+            Ok(k) => format!("******** (key id {})", k.id()),
+            Err(_) => "******** (not a valid key)".into(),
+        }
+    }
 }
 
 /// How the connection to the SMTP server is secured.
@@ -280,6 +327,17 @@ impl Default for Config {
             log: LogConfig::default(),
             mail: MailConfig::default(),
             media: MediaConfig::default(),
+            secrets: SecretsConfig::default(),
+        }
+    }
+}
+
+impl Default for SecretsConfig {
+    fn default() -> Self {
+        SecretsConfig {
+            key: String::new(),
+            key_file: PathBuf::new(),
+            previous_keys: Vec::new(),
         }
     }
 }
@@ -476,7 +534,72 @@ impl Config {
         if self.media.max_upload_bytes < 1024 {
             return bad("media.max_upload_bytes", "must be at least 1024".into());
         }
+        self.secret_keys()?;
         Ok(())
+    }
+
+    /// Parses `secrets.key` (when set) and `secrets.previous_keys`; errors name
+    /// the key and never repeat its value.
+    fn secret_keys(&self) -> Result<(Option<SecretKey>, Vec<SecretKey>), ConfigError> {
+        let parse = |name: &str, text: &str, help: &str| {
+            SecretKey::from_base64(text)
+                .map_err(|e| ConfigError(format!("invalid value for {name}: {e}; {help}")))
+        };
+        let secrets = &self.secrets;
+        let current = if secrets.key.is_empty() {
+            None
+        } else {
+            if !secrets.key_file.as_os_str().is_empty() {
+                return Err(ConfigError(
+                    "invalid value for secrets.key_file: secrets.key is also set; set only one of them (the key itself, or the file that holds it)".into(),
+                ));
+            }
+            Some(parse(
+                "secrets.key",
+                &secrets.key,
+                "or leave it empty to use the key file",
+            )?)
+        };
+        let previous = secrets
+            .previous_keys
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                parse(
+                    &format!("secrets.previous_keys[{i}]"),
+                    text,
+                    "give the old key exactly as it was configured",
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((current, previous))
+    }
+
+    /// The key file in use: `secrets.key_file`, or `<data_dir>/secret.key`;
+    /// `None` when the key is given inline in `secrets.key`.
+    pub fn secret_key_file(&self) -> Option<PathBuf> {
+        self.secrets.key.is_empty().then(|| self.key_file_path())
+    }
+
+    fn key_file_path(&self) -> PathBuf {
+        if self.secrets.key_file.as_os_str().is_empty() {
+            self.data_dir.join("secret.key")
+        } else {
+            self.secrets.key_file.clone()
+        }
+    }
+
+    /// The vault of connected-account credentials: the current key from
+    /// `secrets.key`, or else from the key file, which is created (mode 0600,
+    /// never overwritten) with a fresh key when it does not exist yet; plus
+    /// `secrets.previous_keys`. Nothing secret is logged or put in an error.
+    pub fn load_vault(&self) -> Result<Vault, ConfigError> {
+        let (current, previous) = self.secret_keys()?;
+        let current = match current {
+            Some(key) => key,
+            None => key_from_file(&self.key_file_path())?,
+        };
+        Ok(Vault::new(current, previous))
     }
 
     /// The database URL to use: the configured one, or the embedded SQLite file.
@@ -517,8 +640,109 @@ impl Config {
                 c.mail.smtp_url = u.to_string();
             }
         }
+        c.secrets.key = key_summary(&c.secrets.key);
+        for k in &mut c.secrets.previous_keys {
+            *k = key_summary(k);
+        }
         c
     }
+}
+
+/// Reads the vault key from `file`, or creates the file with a fresh key when
+/// there is none. Creation is atomic: the key is written to a private
+/// temporary file, then hard-linked to its name, which fails if another process
+/// won the race (its key is then read). An existing file is never replaced: a
+/// lost key means sealed credentials cannot be opened.
+fn key_from_file(file: &Path) -> Result<SecretKey, ConfigError> {
+    let shown = file.display();
+    match std::fs::metadata(file) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key_file(file)?,
+        Err(e) => {
+            return Err(ConfigError(format!(
+                "cannot read the secret key file {shown}: {e}"
+            )))
+        }
+    }
+    check_key_file_mode(file)?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ConfigError(format!("cannot read the secret key file {shown}: {e}")))?;
+    let text = Zeroizing::new(text);
+    SecretKey::from_base64(&text).map_err(|e| {
+        ConfigError(format!(
+            "the secret key file {shown} does not hold a key: {e}; restore it from your backup (credentials sealed with its key cannot be opened without it), or set secrets.key"
+        ))
+    })
+}
+
+#[cfg(unix)]
+fn check_key_file_mode(file: &Path) -> Result<(), ConfigError> {
+    use std::os::unix::fs::PermissionsExt;
+    let shown = file.display();
+    let mode = std::fs::metadata(file)
+        .map_err(|e| ConfigError(format!("cannot read the secret key file {shown}: {e}")))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        return Err(ConfigError(format!(
+            "the secret key file {shown} is readable or writable by group or others (mode {:o}): run `chmod 600 {shown}`",
+            mode & 0o777
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_key_file_mode(_file: &Path) -> Result<(), ConfigError> {
+    Ok(())
+}
+
+fn create_key_file(file: &Path) -> Result<(), ConfigError> {
+    use std::io::Write;
+    let shown = file.display();
+    let fail = |what: &str, e: std::io::Error| {
+        ConfigError(format!(
+            "cannot create the secret key file {shown}: {what}: {e}; check that its directory is writable, or set secrets.key"
+        ))
+    };
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| fail("creating its directory", e))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "secret.key".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", relais_auth::random_token()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let key = SecretKey::generate();
+    let written = options
+        .open(&tmp)
+        .and_then(|mut f| {
+            let line = Zeroizing::new(format!("{}\n", key.to_base64()));
+            f.write_all(line.as_bytes())?;
+            f.sync_all()
+        })
+        .map_err(|e| fail("writing a temporary file", e))
+        .and_then(|()| match std::fs::hard_link(&tmp, file) {
+            Ok(()) => Ok(()),
+            // Another process created it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(fail("linking it in place", e)),
+        });
+    let _ = std::fs::remove_file(&tmp);
+    written?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// A rough shape check of `mail.from` (`addr@domain` or `Name <addr@domain>`);
@@ -814,6 +1038,253 @@ mod tests {
             assert_eq!(c.media.max_upload_bytes, 5_000_000);
             Ok(())
         });
+    }
+
+    fn jail_config(jail: &Jail) -> Config {
+        Config {
+            data_dir: jail.directory().join("data"),
+            ..Config::default()
+        }
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn secrets_key_from_the_environment() {
+        Jail::expect_with(|jail| {
+            let key = SecretKey::generate();
+            let (old1, old2) = (SecretKey::generate(), SecretKey::generate());
+            jail.set_env("RELAIS_DATA_DIR", jail.directory().join("data").display());
+            jail.set_env("RELAIS_SECRETS__KEY", key.to_base64());
+            jail.set_env(
+                "RELAIS_SECRETS__PREVIOUS_KEYS",
+                format!("[{}, {}]", old1.to_base64(), old2.to_base64()),
+            );
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.secrets.key, key.to_base64());
+            assert_eq!(c.secret_key_file(), None);
+            let vault = c.load_vault().unwrap();
+            assert_eq!(vault.current.id(), key.id());
+            let ids: Vec<_> = vault.previous.iter().map(|k| k.id().to_string()).collect();
+            assert_eq!(ids, [old1.id(), old2.id()]);
+            // An inline key writes no key file.
+            assert!(!jail.directory().join("data").exists());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_secret_keys_name_the_key_and_the_fix() {
+        let good = SecretKey::generate().to_base64();
+        let cases = [
+            (
+                "not-a-key!",
+                vec![],
+                "invalid value for secrets.key: not base64",
+            ),
+            (
+                "c2hvcnQ=",
+                vec![],
+                "invalid value for secrets.key: wrong length: it decodes to 5 bytes",
+            ),
+            (
+                "",
+                vec![good.clone(), good.clone(), "c2hvcnQ=".to_string()],
+                "invalid value for secrets.previous_keys[2]: wrong length",
+            ),
+            (
+                "",
+                vec![String::new()],
+                "invalid value for secrets.previous_keys[0]: wrong length: it decodes to 0 bytes",
+            ),
+            (
+                "",
+                vec!["%%%".to_string()],
+                "invalid value for secrets.previous_keys[0]: not base64",
+            ),
+        ];
+        for (key, previous, expected) in cases {
+            let mut c = Config::default();
+            c.secrets.key = key.into();
+            c.secrets.previous_keys = previous;
+            let err = c.validate().unwrap_err().0;
+            assert!(err.starts_with(expected), "{key}: {err}");
+            assert!(err.contains("openssl rand -base64 32"), "{err}");
+            assert!(
+                !err.contains("c2hvcnQ") && !err.contains("not-a-key"),
+                "the value is not repeated: {err}"
+            );
+            assert!(!err.contains(&good), "{err}");
+            assert_eq!(c.load_vault().unwrap_err().0, err);
+        }
+        let mut c = Config::default();
+        c.secrets.key = good;
+        c.secrets.key_file = "keys/secret.key".into();
+        let err = c.validate().unwrap_err().0;
+        assert!(
+            err.starts_with("invalid value for secrets.key_file"),
+            "{err}"
+        );
+        assert!(err.contains("set only one"), "{err}");
+        Jail::expect_with(|jail| {
+            jail.set_env("RELAIS_SECRETS__KEY", "dG9vLXNob3J0");
+            let err = Config::load(None, &Overrides::default()).unwrap_err().0;
+            assert!(
+                err.starts_with("invalid value for secrets.key: wrong length"),
+                "{err}"
+            );
+            jail.create_file("relais.toml", "[secrets]\nkeys = \"x\"\n")?;
+            let err = Config::load(None, &Overrides::default()).unwrap_err().0;
+            assert!(err.contains("unknown key \"secrets.keys\""), "{err}");
+            assert!(err.contains("previous_keys"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn key_file_is_generated_once_and_reused() {
+        Jail::expect_with(|jail| {
+            let c = jail_config(jail);
+            let file = jail.directory().join("data/secret.key");
+            assert_eq!(c.secret_key_file(), Some(file.clone()));
+            assert!(!file.exists());
+            let first = c.load_vault().unwrap();
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert_eq!(text.trim_end(), first.current.to_base64());
+            #[cfg(unix)]
+            assert_eq!(mode(&file), 0o600);
+            let sealed = first.seal(b"app password", "account-credentials:1");
+            let second = c.load_vault().unwrap();
+            assert_eq!(second.current.id(), first.current.id());
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+            assert_eq!(
+                second
+                    .open(&sealed, "account-credentials:1")
+                    .unwrap()
+                    .as_slice(),
+                b"app password"
+            );
+            // No temporary file is left behind.
+            let names: Vec<_> = std::fs::read_dir(jail.directory().join("data"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(names, ["secret.key"]);
+
+            // An explicit key_file, in a directory that does not exist yet.
+            let mut c = jail_config(jail);
+            c.secrets.key_file = "keys/relais.key".into();
+            let vault = c.load_vault().unwrap();
+            assert_ne!(vault.current.id(), first.current.id());
+            assert_eq!(c.load_vault().unwrap().current.id(), vault.current.id());
+            assert!(jail.directory().join("keys/relais.key").is_file());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn key_file_created_once_by_racing_processes() {
+        Jail::expect_with(|jail| {
+            let c = jail_config(jail);
+            let ids: Vec<String> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| s.spawn(|| c.load_vault().unwrap().current.id().to_string()))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert!(ids.iter().all(|id| id == &ids[0]), "{ids:?}");
+            let on_disk =
+                std::fs::read_to_string(jail.directory().join("data/secret.key")).unwrap();
+            assert_eq!(SecretKey::from_base64(&on_disk).unwrap().id(), ids[0]);
+            Ok(())
+        });
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_file_readable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        Jail::expect_with(|jail| {
+            let c = jail_config(jail);
+            c.load_vault().unwrap();
+            let file = jail.directory().join("data/secret.key");
+            for bad in [0o644, 0o640, 0o604, 0o620] {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(bad)).unwrap();
+                let err = c.load_vault().unwrap_err().0;
+                assert!(err.contains(&file.display().to_string()), "{err}");
+                assert!(err.contains(&format!("(mode {bad:o})")), "{err}");
+                assert!(
+                    err.ends_with(&format!("run `chmod 600 {}`", file.display())),
+                    "{err}"
+                );
+            }
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o400)).unwrap();
+            c.load_vault().unwrap();
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_damaged_key_file_is_an_error_and_never_replaced() {
+        Jail::expect_with(|jail| {
+            let c = jail_config(jail);
+            std::fs::create_dir_all(jail.directory().join("data")).unwrap();
+            let file = jail.directory().join("data/secret.key");
+            for (content, needle) in [
+                ("garbage!\n", "not base64"),
+                ("", "wrong length"),
+                ("c2hvcnQ=", "wrong length"),
+            ] {
+                std::fs::write(&file, content).unwrap();
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                        .unwrap();
+                }
+                let err = c.load_vault().unwrap_err().0;
+                assert!(
+                    err.starts_with(&format!(
+                        "the secret key file {} does not hold a key",
+                        file.display()
+                    )),
+                    "{err}"
+                );
+                assert!(err.contains(needle), "{err}");
+                assert!(err.contains("restore it from your backup"), "{err}");
+                assert!(!err.contains("garbage"), "{err}");
+                assert_eq!(std::fs::read_to_string(&file).unwrap(), content);
+            }
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_never_shown_in_debug_or_redacted() {
+        let key = SecretKey::generate();
+        let old = SecretKey::generate();
+        let mut c = Config::default();
+        c.secrets.key = key.to_base64();
+        c.secrets.previous_keys = vec![old.to_base64()];
+        let debug = format!("{c:?}");
+        let redacted = toml::to_string(&c.redacted()).unwrap();
+        for text in [&debug, &redacted] {
+            assert!(!text.contains(&key.to_base64()), "{text}");
+            assert!(!text.contains(&old.to_base64()), "{text}");
+            assert!(
+                text.contains(&format!("******** (key id {})", key.id())),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!("******** (key id {})", old.id())),
+                "{text}"
+            );
+        }
+        assert_eq!(Config::default().redacted(), Config::default());
     }
 
     #[test]
