@@ -34,10 +34,17 @@ pub enum AuditAction {
     MediaUploaded,
     FeedTokenCreated,
     FeedTokenRevoked,
+    AccountConnected,
+    AccountDisconnected,
+    EntryRescheduled,
+    DeliveryCancelled,
+    EntryPublished,
+    EntryPublishFailed,
+    CredentialsRotated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::WorkspaceCreated,
         AuditAction::UserCreated,
         AuditAction::MemberAdded,
@@ -65,6 +72,13 @@ impl AuditAction {
         AuditAction::MediaUploaded,
         AuditAction::FeedTokenCreated,
         AuditAction::FeedTokenRevoked,
+        AuditAction::AccountConnected,
+        AuditAction::AccountDisconnected,
+        AuditAction::EntryRescheduled,
+        AuditAction::DeliveryCancelled,
+        AuditAction::EntryPublished,
+        AuditAction::EntryPublishFailed,
+        AuditAction::CredentialsRotated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +110,13 @@ impl AuditAction {
             AuditAction::MediaUploaded => "media_uploaded",
             AuditAction::FeedTokenCreated => "feed_token_created",
             AuditAction::FeedTokenRevoked => "feed_token_revoked",
+            AuditAction::AccountConnected => "account_connected",
+            AuditAction::AccountDisconnected => "account_disconnected",
+            AuditAction::EntryRescheduled => "entry_rescheduled",
+            AuditAction::DeliveryCancelled => "delivery_cancelled",
+            AuditAction::EntryPublished => "entry_published",
+            AuditAction::EntryPublishFailed => "entry_publish_failed",
+            AuditAction::CredentialsRotated => "credentials_rotated",
         }
     }
 

@@ -277,6 +277,34 @@ pub struct EntryContent {
     pub legal: LegalFlags,
     #[serde(default)]
     pub ugc: Option<Ugc>,
+    /// Published as a reply right after the post (or the last part of a
+    /// thread), where the network allows replies. Empty: none.
+    #[serde(default)]
+    pub first_comment: String,
+    /// Options used when publishing (visibility, content warning, link card).
+    #[serde(default)]
+    pub publish: PublishOptions,
+}
+
+/// How an entry is published, beyond its text and media.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PublishOptions {
+    /// Mastodon visibility: "public" (default), "unlisted", "private", "direct".
+    #[serde(default)]
+    pub visibility: String,
+    /// Mastodon content warning (spoiler text).
+    #[serde(default)]
+    pub content_warning: String,
+    /// BCP 47 language of the text ("fr"); empty: the workspace's.
+    #[serde(default)]
+    pub language: String,
+    /// A link preview card (Bluesky): the address, its title and description.
+    #[serde(default)]
+    pub link_card_url: String,
+    #[serde(default)]
+    pub link_card_title: String,
+    #[serde(default)]
+    pub link_card_description: String,
 }
 
 impl EntryContent {
@@ -526,14 +554,23 @@ pub enum NotificationKind {
     ChangesRequested,
     /// Someone commented on an entry.
     Commented,
+    /// A publication failed (with its reason in the comment).
+    PublishFailed,
+    /// A publication's time passed while relais was down, beyond the grace window.
+    PublishMissed,
+    /// A network refused an account's credentials: someone must reconnect it.
+    ReconnectNeeded,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 4] = [
+    pub const ALL: [NotificationKind; 7] = [
         NotificationKind::Submitted,
         NotificationKind::Approved,
         NotificationKind::ChangesRequested,
         NotificationKind::Commented,
+        NotificationKind::PublishFailed,
+        NotificationKind::PublishMissed,
+        NotificationKind::ReconnectNeeded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -542,6 +579,9 @@ impl NotificationKind {
             NotificationKind::Approved => "approved",
             NotificationKind::ChangesRequested => "changes_requested",
             NotificationKind::Commented => "commented",
+            NotificationKind::PublishFailed => "publish_failed",
+            NotificationKind::PublishMissed => "publish_missed",
+            NotificationKind::ReconnectNeeded => "reconnect_needed",
         }
     }
 

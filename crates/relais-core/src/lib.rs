@@ -14,6 +14,7 @@ pub mod locale;
 pub mod model;
 pub mod network;
 pub mod policy;
+pub mod publish;
 pub mod role;
 pub mod throttle;
 pub mod validate;

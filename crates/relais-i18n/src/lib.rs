@@ -21,12 +21,13 @@ macro_rules! files {
             include_str!(concat!("../locales/", $lang, "/composer.ftl")),
             include_str!(concat!("../locales/", $lang, "/approval.ftl")),
             include_str!(concat!("../locales/", $lang, "/interop.ftl")),
+            include_str!(concat!("../locales/", $lang, "/publishing.ftl")),
         ]
     };
 }
 
-const FR: [&str; 6] = files!("fr");
-const EN: [&str; 6] = files!("en");
+const FR: [&str; 7] = files!("fr");
+const EN: [&str; 7] = files!("en");
 
 /// A message file failed to parse or load.
 #[derive(Debug, thiserror::Error)]

@@ -8,6 +8,7 @@
 
 use crate::audit::{write_audit, AuditRecord};
 use crate::time::{now, DbTime};
+use crate::publishing::{cancel_deliveries, schedule_deliveries};
 use crate::{on_pool, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use relais_core::audit::AuditAction;
@@ -276,6 +277,14 @@ macro_rules! change_status {
             .fetch_optional(&mut *$tx)
             .await?;
         let row = row.ok_or(StoreError::Stale)?;
+        // Leaving "scheduled" stops its pending deliveries (refused whole if one
+        // is being sent); entering it writes the deliveries of a new round.
+        if from == Status::Scheduled {
+            cancel_deliveries!($tx, $id, $at);
+        }
+        if to == Status::Scheduled {
+            schedule_deliveries!($tx, $ws, $id, &content, $at);
+        }
         let comment: &str = $comment;
         let comment = comment.trim();
         if !comment.is_empty() {
@@ -592,6 +601,8 @@ impl Store {
             if version != expected_version {
                 return Err(StoreError::Stale);
             }
+            // A delivery being sent right now cannot be stopped: refuse.
+            cancel_deliveries!(tx, id, at);
             let done = sqlx::query(
                 "DELETE FROM entries WHERE id = $1 AND workspace_id = $2 AND version = $3",
             )

@@ -23,6 +23,7 @@ pub mod demo;
 mod demo_data;
 mod entries;
 mod notifications;
+mod publishing;
 mod rows;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -31,6 +32,10 @@ mod users;
 mod workspaces;
 
 pub use entries::EntryFilter;
+pub use publishing::{
+    grace, AccountStatus, Attempt, Claimed, Connection, Delivery, DeliveryId, DeliveryOptions,
+    DeliveryPart, DeliveryView, Outcome, RemotePost, Told,
+};
 pub use time::DbTime;
 pub use users::{NewUser, SessionRecord};
 pub use workspaces::{DemoCensus, MembershipChange};
@@ -126,6 +131,15 @@ pub enum StoreError {
     /// The status workflow has no such transition.
     #[error("an entry cannot go from {} to {}", from.as_str(), to.as_str())]
     BadTransition { from: Status, to: Status },
+    /// A publication of the entry is being sent right now (or its result is
+    /// not confirmed yet): it can no longer be stopped or changed. Nothing was
+    /// written.
+    #[error("a publication of this entry is being sent right now")]
+    InFlight,
+    /// The entry cannot be scheduled: the reason says what is missing
+    /// (`no_date`, `no_account`, `nothing_to_publish`, `partly_published`).
+    #[error("this entry cannot be scheduled: {0}")]
+    Unschedulable(&'static str),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -23,7 +23,7 @@ use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use relais_core::entry::{
     completeness, Account, Comment, Decider, Entry, EntryContent, Format, LegalFlags, MediaItem,
-    Status, Ugc, Variant,
+    PublishOptions, Status, Ugc, Variant,
 };
 use relais_core::model::{Actor, Member, Workspace};
 use relais_core::policy::role_allows;
@@ -62,6 +62,13 @@ pub struct EntryDraft {
     pub keywords: String,
     pub hashtags: String,
     pub campaign: String,
+    pub first_comment: String,
+    pub visibility: String,
+    pub content_warning: String,
+    pub language: String,
+    pub link_card_url: String,
+    pub link_card_title: String,
+    pub link_card_description: String,
     pub client_notes: String,
     pub assignee: String,
     pub sponsored: bool,
@@ -119,6 +126,13 @@ impl EntryDraft {
                 .collect::<Vec<_>>()
                 .join(" "),
             campaign: c.campaign.clone(),
+            first_comment: c.first_comment.clone(),
+            visibility: c.publish.visibility.clone(),
+            content_warning: c.publish.content_warning.clone(),
+            language: c.publish.language.clone(),
+            link_card_url: c.publish.link_card_url.clone(),
+            link_card_title: c.publish.link_card_title.clone(),
+            link_card_description: c.publish.link_card_description.clone(),
             client_notes: c.client_notes.clone(),
             assignee: c.assignee.map(|u| u.0.to_string()).unwrap_or_default(),
             sponsored: c.legal.sponsored,
@@ -164,6 +178,13 @@ impl EntryDraft {
                 "keywords" => d.keywords = v,
                 "hashtags" => d.hashtags = v,
                 "campaign" => d.campaign = v,
+                "first_comment" => d.first_comment = v,
+                "visibility" => d.visibility = v,
+                "content_warning" => d.content_warning = v,
+                "language" => d.language = v,
+                "link_card_url" => d.link_card_url = v,
+                "link_card_title" => d.link_card_title = v,
+                "link_card_description" => d.link_card_description = v,
                 "client_notes" => d.client_notes = v,
                 "assignee" => d.assignee = v,
                 "legal" => match v.as_str() {
@@ -331,6 +352,23 @@ impl EntryDraft {
                 credit: self.ugc_credit.trim().to_string(),
             });
         }
+        if !matches!(
+            self.visibility.trim(),
+            "" | "public" | "unlisted" | "private" | "direct"
+        ) {
+            errors.push(("visibility".into(), "required"));
+        }
+        let card = self.link_card_url.trim();
+        if !card.is_empty() {
+            if !(card.starts_with("https://") || card.starts_with("http://"))
+                || url::Url::parse(card).is_err()
+            {
+                errors.push(("link_card_url".into(), "link-card-url-invalid"));
+            }
+            if self.link_card_title.trim().is_empty() {
+                errors.push(("link_card_title".into(), "required"));
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -367,6 +405,15 @@ impl EntryDraft {
                 .filter(|h| !h.is_empty())
                 .collect(),
             campaign: self.campaign.trim().to_string(),
+            first_comment: self.first_comment.trim().to_string(),
+            publish: PublishOptions {
+                visibility: self.visibility.trim().to_string(),
+                content_warning: self.content_warning.trim().to_string(),
+                language: self.language.trim().to_string(),
+                link_card_url: self.link_card_url.trim().to_string(),
+                link_card_title: self.link_card_title.trim().to_string(),
+                link_card_description: self.link_card_description.trim().to_string(),
+            },
             client_notes: self.client_notes.trim().to_string(),
             assignee,
             legal: LegalFlags {
@@ -550,6 +597,13 @@ impl EntryPage {
                     super::calendar::status_label(&self.base.tr, *s),
                 )
             })
+            .collect()
+    }
+
+    pub fn visibilities(&self) -> Vec<(String, String)> {
+        ["public", "unlisted", "private", "direct"]
+            .iter()
+            .map(|v| (v.to_string(), self.base.tr.t(&format!("visibility-{v}"))))
             .collect()
     }
 
