@@ -29,6 +29,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub media: MediaConfig,
     pub secrets: SecretsConfig,
+    pub publish: PublishConfig,
 }
 
 /// The HTTP server.
@@ -107,6 +108,51 @@ pub struct MailConfig {
 pub struct MediaConfig {
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: u64,
+}
+
+/// The publishing worker: when scheduled posts are sent, how failures are
+/// retried, and what happens after downtime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublishConfig {
+    /// Whether `relais serve` also runs the publishing worker. `relais worker`
+    /// runs it alone (several processes may run it on one PostgreSQL).
+    pub worker: bool,
+    /// How often the worker looks for due posts when idle, in milliseconds.
+    pub poll_interval_ms: u64,
+    /// How long a worker's lease on an account queue lasts without a
+    /// heartbeat, in seconds. A crashed worker's posts resume after this.
+    pub lease_secs: u64,
+    /// How many accounts one worker publishes for at the same time.
+    pub max_accounts: u32,
+    /// After downtime, posts overdue by at most this many minutes are still
+    /// published (in order); older ones are marked missed and the team told.
+    pub grace_minutes: u64,
+    /// First retry delay after a temporary failure, in seconds (doubled at
+    /// each attempt, with jitter).
+    pub retry_base_secs: u64,
+    /// Longest delay between two attempts, in seconds.
+    pub retry_max_delay_secs: u64,
+    /// A post still failing this many seconds after its time fails for good.
+    pub retry_deadline_secs: u64,
+    /// Time-out of one request to a network, in seconds.
+    pub request_timeout_secs: u64,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        PublishConfig {
+            worker: true,
+            poll_interval_ms: 500,
+            lease_secs: 30,
+            max_accounts: 64,
+            grace_minutes: 30,
+            retry_base_secs: 5,
+            retry_max_delay_secs: 900,
+            retry_deadline_secs: 6 * 3600,
+            request_timeout_secs: 30,
+        }
+    }
 }
 
 /// The key that seals the credentials of connected accounts at rest (see
@@ -327,6 +373,7 @@ impl Default for Config {
             log: LogConfig::default(),
             mail: MailConfig::default(),
             media: MediaConfig::default(),
+            publish: PublishConfig::default(),
             secrets: SecretsConfig::default(),
         }
     }
@@ -479,6 +526,29 @@ impl Config {
                     )
                 }
             }
+        }
+        let p = &self.publish;
+        for (key, value, min) in [
+            ("publish.poll_interval_ms", p.poll_interval_ms, 10),
+            ("publish.lease_secs", p.lease_secs, 5),
+            ("publish.max_accounts", u64::from(p.max_accounts), 1),
+            ("publish.retry_base_secs", p.retry_base_secs, 1),
+            ("publish.retry_max_delay_secs", p.retry_max_delay_secs, 1),
+            ("publish.retry_deadline_secs", p.retry_deadline_secs, 60),
+            ("publish.request_timeout_secs", p.request_timeout_secs, 1),
+        ] {
+            if value < min {
+                return bad(key, format!("must be at least {min}"));
+            }
+        }
+        if p.request_timeout_secs * 2 >= p.lease_secs * 3 {
+            return bad(
+                "publish.request_timeout_secs",
+                format!(
+                    "must stay well under publish.lease_secs ({}), or a slow request could outlive its lease",
+                    p.lease_secs
+                ),
+            );
         }
         if self.server.request_timeout_secs == 0 {
             return bad("server.request_timeout_secs", "must be at least 1".into());

@@ -376,3 +376,36 @@ pub enum AccountHealth {
 
 #[cfg(test)]
 mod tests;
+
+/// A network's own ceiling on posts per account, which relais keeps below
+/// without waiting for a 429. Data with its source, not logic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostQuota {
+    pub network: Network,
+    /// Posts (each thread part and comment counts) per window.
+    pub posts: u32,
+    pub window_secs: u64,
+    pub source: &'static str,
+}
+
+/// The quotas relais applies per account (domain.md §2).
+pub const POST_QUOTAS: &[PostQuota] = &[
+    PostQuota {
+        network: Network::Bluesky,
+        // 5,000 write points per hour per DID, a create costs 3.
+        posts: 1_666,
+        window_secs: 3_600,
+        source: "bsky-docs docs/advanced-guides/rate-limits.md (2026-04); packages/pds/src/rate-limits.ts",
+    },
+    PostQuota {
+        network: Network::Mastodon,
+        posts: 300,
+        window_secs: 3 * 3_600,
+        source: "mastodon app/lib/rate_limiter.rb: 300 statuses per 3 hours",
+    },
+];
+
+/// The quota of `network`, if relais knows one.
+pub fn quota(network: Network) -> Option<PostQuota> {
+    POST_QUOTAS.iter().copied().find(|q| q.network == network)
+}

@@ -477,3 +477,16 @@ fn with_role(r: WorkspaceRoleRow, is_admin: bool) -> Option<WorkspaceWithRole> {
         role,
     })
 }
+
+impl Store {
+    /// A workspace by id (for background work that has no user, such as the
+    /// publishing worker's notifications).
+    pub async fn workspace_by_id(&self, id: WorkspaceId) -> Result<Option<Workspace>> {
+        let sql = format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = $1");
+        let row: Option<WorkspaceRow> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?);
+        Ok(row.map(Workspace::from))
+    }
+}

@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 mod calendar_cmd;
 mod lint;
+mod publish_cmd;
 
 /// relais — self-hosted community management.
 #[derive(Debug, Parser)]
@@ -81,6 +82,14 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: calendar_cmd::CalendarCommand,
+    },
+    /// Run only the publishing worker (no web server): it sends scheduled
+    /// posts. Several may run against one PostgreSQL database.
+    Worker,
+    /// Manage the key that encrypts connected accounts' credentials.
+    Keys {
+        #[command(subcommand)]
+        command: publish_cmd::KeysCommand,
     },
     /// Run the composer's checks on a text (a FILE, or standard input) for some
     /// networks. Exit code 1 when a finding is an error, 2 when it cannot run.
@@ -323,6 +332,22 @@ async fn run(cli: Cli) -> Result<()> {
         }
         // Handled in main, before the runtime starts.
         Command::Lint(_) => Ok(()),
+        Command::Worker => run_worker(load_config(g, None)?).await,
+        Command::Keys { command } => {
+            let config = load_config(g, None)?;
+            let store = match command {
+                publish_cmd::KeysCommand::Generate => None,
+                publish_cmd::KeysCommand::Rotate => {
+                    require_existing_sqlite(&config)?;
+                    Some(open_store(&config, true).await?)
+                }
+            };
+            let result = publish_cmd::keys(&config, store.clone(), &command).await;
+            if let Some(store) = store {
+                store.close().await;
+            }
+            result
+        }
         Command::Calendar { command } => {
             let config = load_config(g, None)?;
             require_existing_sqlite(&config)?;
@@ -517,6 +542,7 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
         anyhow!("cannot listen on {addr}: {e}; {hint}")
     })?;
     let local = listener.local_addr()?;
+    let vault = publish_cmd::vault(&config)?;
     let state = relais_web::AppState::new(store.clone(), config.clone())?;
     let app = relais_web::app(state);
 
@@ -532,6 +558,13 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
         signal.cancel();
     });
     let purge = tokio::spawn(purge_loop(store.clone(), shutdown.clone()));
+    let worker = if config.publish.worker {
+        let worker = publish_cmd::worker(&config, store.clone(), vault)?;
+        let stop = shutdown.clone();
+        Some(tokio::spawn(async move { worker.run(stop).await }))
+    } else {
+        None
+    };
     println!("relais listening on http://{local}");
     std::io::stdout().flush().ok();
     tracing::info!(%local, database = %relais_store::redact_url(&config.database_url()), "listening");
@@ -545,6 +578,30 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
     .await
     .context("serving HTTP")?;
     purge.await.ok();
+    if let Some(w) = worker {
+        w.await.ok();
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// `relais worker`: the publishing worker alone, until SIGTERM/SIGINT.
+async fn run_worker(config: Config) -> Result<()> {
+    init_logging(&config)?;
+    let store = open_store(&config, true).await?;
+    let vault = publish_cmd::vault(&config)?;
+    let worker = publish_cmd::worker(&config, store.clone(), vault)?;
+    let shutdown = CancellationToken::new();
+    let signalled = shutdown_signal()?;
+    let signal = shutdown.clone();
+    tokio::spawn(async move {
+        signalled.await;
+        tracing::info!("shutting down");
+        signal.cancel();
+    });
+    println!("relais worker {} running", worker.id());
+    std::io::stdout().flush().ok();
+    worker.run(shutdown).await;
     store.close().await;
     Ok(())
 }
