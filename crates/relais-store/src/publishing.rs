@@ -179,7 +179,8 @@ pub enum Outcome {
     Failed { detail: String },
 }
 
-pub(crate) const DELIVERY_COLUMNS: &str = "id, workspace_id, entry_id, account_id, round, network, state, version, \
+pub(crate) const DELIVERY_COLUMNS: &str =
+    "id, workspace_id, entry_id, account_id, round, network, state, version, \
      due_at, timezone, local_time, next_attempt_at, attempts, parts_done, options, \
      first_attempt_at, finished_at, last_error, remote_url, created_at";
 
@@ -781,14 +782,18 @@ impl Store {
 
     /// An account's connection (for the worker and the connect pages).
     pub async fn connection(&self, account: AccountId) -> Result<Option<Connection>> {
-        let row: Option<(i64, String, String, String, String, DbTime, DbTime)> =
-            on_pool!(self, |pool| sqlx::query_as(
+        let row: Option<(i64, String, String, String, String, DbTime, DbTime)> = on_pool!(
+            self,
+            |pool| {
+                sqlx::query_as(
                 "SELECT account_id, credentials, remote_id, health, health_reason, connected_at, updated_at \
                  FROM account_connections WHERE account_id = $1"
             )
             .bind(account.0)
             .fetch_optional(pool)
-            .await?);
+            .await?
+            }
+        );
         Ok(row.map(|r| Connection {
             account_id: AccountId(r.0),
             sealed_credentials: r.1,
@@ -830,7 +835,10 @@ impl Store {
     /// Re-seals every credential in one transaction (`relais keys rotate`):
     /// `reseal` gets each sealed value and returns it sealed with the current
     /// key (or `None` to keep it). All or nothing. Audited once.
-    pub async fn reseal_credentials<F, E>(&self, mut reseal: F) -> Result<std::result::Result<usize, E>>
+    pub async fn reseal_credentials<F, E>(
+        &self,
+        mut reseal: F,
+    ) -> Result<std::result::Result<usize, E>>
     where
         F: FnMut(AccountId, &str) -> std::result::Result<Option<String>, E>,
     {
@@ -946,7 +954,8 @@ impl Store {
             Option<DbTime>,
             Option<String>,
             i64,
-        )> = on_pool!(self, |pool| sqlx::query_as(
+        )> = on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT a.id, c.remote_id, c.health, c.health_reason, c.connected_at, q.paused_until, q.pause_reason, \
              (SELECT COUNT(*) FROM deliveries d WHERE d.account_id = a.id AND d.state IN ('pending', 'sending', 'unconfirmed')) \
              FROM accounts a \
@@ -956,7 +965,8 @@ impl Store {
         )
         .bind(ws.0)
         .fetch_all(pool)
-        .await?);
+        .await?
+        });
         let at = now();
         Ok(rows
             .into_iter()
@@ -978,7 +988,11 @@ impl Store {
 
     /// The deliveries of an entry (every round, newest first), with parts and
     /// timeline.
-    pub async fn entry_deliveries(&self, ws: WorkspaceId, entry: EntryId) -> Result<Vec<DeliveryView>> {
+    pub async fn entry_deliveries(
+        &self,
+        ws: WorkspaceId,
+        entry: EntryId,
+    ) -> Result<Vec<DeliveryView>> {
         let sql = format!(
             "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE workspace_id = $1 AND entry_id = $2 \
              ORDER BY round DESC, account_id"
@@ -1057,13 +1071,15 @@ impl Store {
     }
 
     pub async fn attempts(&self, delivery: DeliveryId) -> Result<Vec<Attempt>> {
-        let rows: Vec<AttemptRow> = on_pool!(self, |pool| sqlx::query_as(
+        let rows: Vec<AttemptRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
             "SELECT id, delivery_id, position, worker, started_at, finished_at, outcome, detail, retry_at \
              FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id"
         )
         .bind(delivery.0)
         .fetch_all(pool)
-        .await?);
+        .await?
+        });
         Ok(rows.into_iter().map(Attempt::from).collect())
     }
 
@@ -1229,19 +1245,24 @@ impl Store {
     pub async fn release_queue(&self, owner: &str, account: AccountId) -> Result<()> {
         on_pool!(self, |pool| {
             sqlx::query(
-            "UPDATE publish_queues SET lease_owner = NULL, lease_expires_at = NULL \
-             WHERE account_id = $1 AND lease_owner = $2"
-        )
-        .bind(account.0)
-        .bind(owner)
-        .execute(pool)
-        .await?;
+                "UPDATE publish_queues SET lease_owner = NULL, lease_expires_at = NULL \
+             WHERE account_id = $1 AND lease_owner = $2",
+            )
+            .bind(account.0)
+            .bind(owner)
+            .execute(pool)
+            .await?;
         });
         Ok(())
     }
 
     /// Pauses an account's queue until `until` (rate limits).
-    pub async fn pause_queue(&self, account: AccountId, until: DateTime<Utc>, reason: &str) -> Result<()> {
+    pub async fn pause_queue(
+        &self,
+        account: AccountId,
+        until: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<()> {
         on_pool!(self, |pool| {
             sqlx::query(
             "UPDATE publish_queues SET paused_until = $2, pause_reason = $3 WHERE account_id = $1"
@@ -1256,7 +1277,11 @@ impl Store {
     }
 
     /// The account's next due delivery (earliest due first), if any.
-    pub async fn next_due_delivery(&self, account: AccountId, at: DateTime<Utc>) -> Result<Option<Delivery>> {
+    pub async fn next_due_delivery(
+        &self,
+        account: AccountId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Delivery>> {
         let sql = format!(
             "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE account_id = $1 \
              AND state IN ('pending', 'sending', 'unconfirmed') AND next_attempt_at <= $2 \
@@ -1310,9 +1335,16 @@ impl Store {
             let Some((entry, ws)) = row else {
                 return Ok(None);
             };
-            insert_attempt!(tx, id, 0, worker, at, at, "missed", detail, None);
+            insert_attempt!(tx, id, 0i64, worker, at, at, "missed", detail, None);
             settle_entry!(tx, entry, at);
-            let users = notify_team!(tx, ws, NotificationKind::PublishMissed, Some(entry), detail, at);
+            let users = notify_team!(
+                tx,
+                ws,
+                NotificationKind::PublishMissed,
+                Some(entry),
+                detail,
+                at
+            );
             tx.commit().await?;
             Some(Told {
                 workspace_id: WorkspaceId(ws),
@@ -1409,7 +1441,11 @@ impl Store {
             .bind(remote.url.as_deref())
             .execute(&mut *tx)
             .await?;
-            let outcome = if reconciled { "reconciled" } else { "published" };
+            let outcome = if reconciled {
+                "reconciled"
+            } else {
+                "published"
+            };
             let detail = remote.url.clone().unwrap_or_else(|| remote.id.clone());
             insert_attempt!(tx, id, position, worker, started_at, at, outcome, &detail, None);
             tx.commit().await?;
@@ -1432,25 +1468,38 @@ impl Store {
         let at = now();
         let told = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let (state, next, detail, name, retry_at): (&str, DateTime<Utc>, String, &str, Option<DateTime<Utc>>) =
-                match outcome {
-                    Outcome::Published => ("published", at, String::new(), "", None),
-                    Outcome::Retry {
-                        at: when,
-                        detail,
-                        rate_limited,
-                    } => (
-                        "pending",
-                        *when,
-                        detail.clone(),
-                        if *rate_limited { "rate_limited" } else { "retry" },
-                        Some(*when),
-                    ),
-                    Outcome::Unconfirmed { at: when, detail } => {
-                        ("unconfirmed", *when, detail.clone(), "unconfirmed", Some(*when))
-                    }
-                    Outcome::Failed { detail } => ("failed", at, detail.clone(), "failed", None),
-                };
+            let (state, next, detail, name, retry_at): (
+                &str,
+                DateTime<Utc>,
+                String,
+                &str,
+                Option<DateTime<Utc>>,
+            ) = match outcome {
+                Outcome::Published => ("published", at, String::new(), "", None),
+                Outcome::Retry {
+                    at: when,
+                    detail,
+                    rate_limited,
+                } => (
+                    "pending",
+                    *when,
+                    detail.clone(),
+                    if *rate_limited {
+                        "rate_limited"
+                    } else {
+                        "retry"
+                    },
+                    Some(*when),
+                ),
+                Outcome::Unconfirmed { at: when, detail } => (
+                    "unconfirmed",
+                    *when,
+                    detail.clone(),
+                    "unconfirmed",
+                    Some(*when),
+                ),
+                Outcome::Failed { detail } => ("failed", at, detail.clone(), "failed", None),
+            };
             let finished = matches!(outcome, Outcome::Published | Outcome::Failed { .. });
             let row: Option<(i64, i64)> = sqlx::query_as(
                 "UPDATE deliveries SET state = $2, version = version + 1, next_attempt_at = $3, \
@@ -1474,8 +1523,14 @@ impl Store {
             if finished {
                 settle_entry!(tx, entry, at);
                 if let Outcome::Failed { detail } = outcome {
-                    let users =
-                        notify_team!(tx, ws, NotificationKind::PublishFailed, Some(entry), detail, at);
+                    let users = notify_team!(
+                        tx,
+                        ws,
+                        NotificationKind::PublishFailed,
+                        Some(entry),
+                        detail,
+                        at
+                    );
                     told = Some(Told {
                         workspace_id: WorkspaceId(ws),
                         kind: NotificationKind::PublishFailed,

@@ -259,7 +259,11 @@ impl Worker {
         }
     }
 
-    async fn drain(&self, account: AccountId, cancel: &CancellationToken) -> anyhow_like::Result<()> {
+    async fn drain(
+        &self,
+        account: AccountId,
+        cancel: &CancellationToken,
+    ) -> anyhow_like::Result<()> {
         let store = &self.inner.store;
         let mut quota_left: Option<(i64, i64)> = None; // (left, window secs)
         loop {
@@ -302,7 +306,11 @@ impl Worker {
                 if left <= 0 {
                     let until = now + Duration::seconds((window / 20).max(60));
                     store
-                        .pause_queue(account, until, "quota: the network's posting limit per account")
+                        .pause_queue(
+                            account,
+                            until,
+                            "quota: the network's posting limit per account",
+                        )
                         .await?;
                     return Ok(());
                 }
@@ -338,7 +346,13 @@ impl Worker {
             Ok(c) => c,
             Err(Blocked::Failed(detail)) => {
                 let told = store
-                    .finish_attempt(worker, delivery.id, position, started, &Outcome::Failed { detail })
+                    .finish_attempt(
+                        worker,
+                        delivery.id,
+                        position,
+                        started,
+                        &Outcome::Failed { detail },
+                    )
                     .await?;
                 self.tell(told).await;
                 return Ok(0);
@@ -369,11 +383,20 @@ impl Worker {
                 continue;
             }
             let part_started = Utc::now();
-            let req = match self.request(&delivery, part, &published, first_attempt).await {
+            let req = match self
+                .request(&delivery, part, &published, first_attempt)
+                .await
+            {
                 Ok(r) => r,
                 Err(detail) => {
                     let told = store
-                        .finish_attempt(worker, delivery.id, part.position, part_started, &Outcome::Failed { detail })
+                        .finish_attempt(
+                            worker,
+                            delivery.id,
+                            part.position,
+                            part_started,
+                            &Outcome::Failed { detail },
+                        )
                         .await?;
                     self.tell(told).await;
                     return Ok(sent_now);
@@ -391,7 +414,15 @@ impl Worker {
                     Ok(None) => {}
                     Err(e) => {
                         return self
-                            .failed_call(account, &delivery, part, part_started, e, true, &*connector)
+                            .failed_call(
+                                account,
+                                &delivery,
+                                part,
+                                part_started,
+                                e,
+                                true,
+                                &*connector,
+                            )
                             .await
                             .map(|_| sent_now);
                     }
@@ -423,7 +454,15 @@ impl Worker {
                 }
                 Err(e) => {
                     return self
-                        .failed_call(account, &delivery, part, part_started, e, false, &*connector)
+                        .failed_call(
+                            account,
+                            &delivery,
+                            part,
+                            part_started,
+                            e,
+                            false,
+                            &*connector,
+                        )
                         .await
                         .map(|_| sent_now);
                 }
@@ -514,12 +553,13 @@ impl Worker {
     ) -> Outcome {
         let jitter: f64 = rand::thread_rng().gen();
         let attempts = u32::try_from(delivery.attempts).unwrap_or(u32::MAX);
-        match self
-            .inner
-            .options
-            .retry
-            .next(Utc::now(), delivery.due_at, attempts, jitter, retry_after)
-        {
+        match self.inner.options.retry.next(
+            Utc::now(),
+            delivery.due_at,
+            attempts,
+            jitter,
+            retry_after,
+        ) {
             Retry::At(at) => Outcome::Retry {
                 at,
                 detail,
@@ -545,7 +585,11 @@ impl Worker {
             if rl.remaining == 0 && rl.reset_at > Utc::now() {
                 self.inner
                     .store
-                    .pause_queue(account, rl.reset_at, "rate limited: no requests left until the reset")
+                    .pause_queue(
+                        account,
+                        rl.reset_at,
+                        "rate limited: no requests left until the reset",
+                    )
                     .await?;
             }
         }
@@ -581,7 +625,9 @@ impl Worker {
             .inner
             .vault
             .open(&conn.sealed_credentials, &credentials_context(account))
-            .map_err(|e| Blocked::Failed(format!("the stored credentials cannot be opened: {e}")))?;
+            .map_err(|e| {
+                Blocked::Failed(format!("the stored credentials cannot be opened: {e}"))
+            })?;
         let creds: Credentials = serde_json::from_slice(&plain)
             .map_err(|_| Blocked::Failed("the stored credentials are not readable".into()))?;
         let connector = relais_connect::connect(creds, &self.inner.options.client)
@@ -620,7 +666,9 @@ impl Worker {
                     }
                 }
             }
-            Err(e) => tracing::warn!(account = account.0, error = %e, "could not store a refreshed session"),
+            Err(e) => {
+                tracing::warn!(account = account.0, error = %e, "could not store a refreshed session")
+            }
         }
     }
 
@@ -659,10 +707,7 @@ impl Worker {
         }
         let reply_to = if part.position > 0 {
             let root = published.first().cloned().flatten();
-            let parent = published
-                .get(part.position as usize - 1)
-                .cloned()
-                .flatten();
+            let parent = published.get(part.position as usize - 1).cloned().flatten();
             match (root, parent) {
                 (Some(root), Some(parent)) => Some(ReplyTo { root, parent }),
                 _ => return Err("an earlier part of the thread is not published".into()),

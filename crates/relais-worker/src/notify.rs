@@ -82,7 +82,11 @@ impl Notifier {
             let (subject, body) =
                 self.mail_text(u.locale.unwrap_or_default(), &told, &ws.name, &link);
             match mailer.send(&u.email, &subject, &body).await {
-                Ok(()) => tracing::info!(to = u.email, kind = told.kind.as_str(), "notification e-mail sent"),
+                Ok(()) => tracing::info!(
+                    to = u.email,
+                    kind = told.kind.as_str(),
+                    "notification e-mail sent"
+                ),
                 Err(e) => tracing::error!(
                     to = u.email,
                     kind = told.kind.as_str(),
