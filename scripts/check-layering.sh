@@ -6,9 +6,12 @@
 #     reqwest, hyper, tower and their sub-crates such as tokio-util or
 #     tower-http) anywhere in their normal dependency trees, whatever features
 #     are enabled.
-#  2. relais-web does not depend on any connector crate (relais-connectors,
-#     relais-connector-*): connectors are wired in by the binary. Skipped while
-#     the workspace has no such crate.
+#  2. relais-web never publishes: it does not depend on relais-worker (the
+#     binary wires the worker in). It may use relais-connect, only to check
+#     credentials and run the Mastodon OAuth flow when an account is connected.
+#  3. relais-connect talks to networks only: no store, database or web crate
+#     (relais-store, relais-web, relais-worker, sqlx, axum outside its optional
+#     `testing` feature) in its normal dependency tree.
 #
 # Usage: bash scripts/check-layering.sh   (from anywhere; exits non-zero on a breach)
 set -euo pipefail
@@ -46,19 +49,29 @@ for crate in relais-core relais-compose relais-calendar; do
     fi
 done
 
-# --- 2. relais-web and connector crates ----------------------------------------
-connectors="$(printf '%s\n' "$members" | grep -E "$CONNECTOR_CRATE" || true)"
-if [[ -n "$connectors" ]] && printf '%s\n' "$members" | grep -qx 'relais-web'; then
+# --- 2. relais-web does not publish ------------------------------------------
+if printf '%s\n' "$members" | grep -qx 'relais-web'; then
     web_deps="$(cargo tree -p relais-web -e normal,build --all-features --prefix none | crate_names)"
-    web_bad="$(printf '%s\n' "$web_deps" | grep -E "$CONNECTOR_CRATE" || true)"
-    if [[ -n "$web_bad" ]]; then
-        echo "LAYERING VIOLATION: relais-web must not depend on connector crates" >&2
-        echo "  (invariant: the web layer never depends on relais-connectors; the binary wires them in)." >&2
-        echo "  Found: $(printf '%s' "$web_bad" | tr '\n' ' ')" >&2
-        echo "  Inspect with: cargo tree -p relais-web -i <crate>" >&2
+    if printf '%s\n' "$web_deps" | grep -qx 'relais-worker'; then
+        echo "LAYERING VIOLATION: relais-web must not depend on relais-worker" >&2
+        echo "  (invariant: the web layer writes the outbox; only the worker publishes; the binary wires it in)." >&2
+        echo "  Inspect with: cargo tree -p relais-web -i relais-worker" >&2
         failed=1
     else
-        echo "layering: relais-web does not depend on connector crates: ok"
+        echo "layering: relais-web does not depend on relais-worker: ok"
+    fi
+fi
+
+# --- 3. connectors only talk to networks ---------------------------------------
+if printf '%s\n' "$members" | grep -qx 'relais-connect'; then
+    connect_deps="$(cargo tree -p relais-connect -e normal --prefix none | crate_names)"
+    connect_bad="$(printf '%s\n' "$connect_deps" | grep -E '^(relais-store|relais-web|relais-worker|sqlx|axum)$' || true)"
+    if [[ -n "$connect_bad" ]]; then
+        echo "LAYERING VIOLATION: relais-connect must not depend on the store, the web layer or the worker" >&2
+        echo "  Found: $(printf '%s' "$connect_bad" | tr '\n' ' ')" >&2
+        failed=1
+    else
+        echo "layering: relais-connect has no store/web/worker dependency: ok"
     fi
 fi
 

@@ -15,7 +15,9 @@
 #                                     PostgreSQL from scripts/pg-test-server.sh;
 #                                     TEST_SMTP_URL/TEST_SMTP_DIR at an aiosmtpd
 #                                     sink from scripts/smtp-test-server.sh;
-#                                     TEST_PYTHON at the venv with icalendar)
+#                                     TEST_PYTHON at the venv with icalendar;
+#                                     TEST_PDS_URL at the reference AT Protocol
+#                                     PDS from scripts/pds-test-server.sh)
 #   6. browser tests: node --test e2e/tests/*.test.mjs
 #                                    (E2E_RELAIS_BIN = the relais binary just built)
 #
@@ -34,8 +36,10 @@ export NPM_CONFIG_UPDATE_NOTIFIER=false
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/relais-test-logs.XXXXXXXX")"
 export PG_TEST_STATE_DIR="$LOG_DIR/pg-state"
 export SMTP_TEST_STATE_DIR="$LOG_DIR/smtp-state"
-# The SMTP sink stops by itself as soon as this script is gone.
+export PDS_TEST_STATE_DIR="$LOG_DIR/pds-state"
+# The SMTP sink and the PDS stop by themselves as soon as this script is gone.
 export SMTP_TEST_WATCH_PID=$$
+export PDS_TEST_WATCH_PID=$$
 
 STEP_NAMES=()
 STEP_RESULTS=()
@@ -49,6 +53,7 @@ cleanup() {
     local rc=$?
     bash "$ROOT/scripts/pg-test-server.sh" stop >/dev/null 2>&1 || true
     bash "$ROOT/scripts/smtp-test-server.sh" stop >/dev/null 2>&1 || true
+    bash "$ROOT/scripts/pds-test-server.sh" stop >/dev/null 2>&1 || true
     rm -rf -- "$LOG_DIR"
     exit "$rc"
 }
@@ -122,6 +127,10 @@ install_system_packages() {
     if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
         missing+=(python3-venv)
     fi
+    # The AT Protocol PDS (npm) builds better-sqlite3 from source.
+    for tool in g++ make; do
+        command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+    done
     if ! command -v node >/dev/null 2>&1; then
         missing+=(nodejs npm)
     elif ! command -v npm >/dev/null 2>&1; then
@@ -186,6 +195,14 @@ python_tools() {
     TEST_PYTHON="$(bash scripts/python-tools.sh)" || return 1
     export TEST_PYTHON
     echo "Python tools: $TEST_PYTHON"
+}
+
+# The reference AT Protocol PDS (@atproto/pds) with a local PLC directory, on
+# loopback: the Bluesky connector and the publishing proofs post to it.
+start_pds() {
+    TEST_PDS_URL="$(bash scripts/pds-test-server.sh start)" || return 1
+    export TEST_PDS_URL
+    echo "PDS: $TEST_PDS_URL"
 }
 
 start_postgres() {
@@ -263,6 +280,7 @@ run_step "cargo build" cargo build --workspace
 run_step "Python test tools (aiosmtpd, icalendar)" python_tools
 run_step "start test PostgreSQL" start_postgres
 run_step "start test SMTP server" start_smtp
+run_step "start test AT Protocol PDS (installs it on first use)" start_pds
 run_step "cargo test (TEST_POSTGRES_URL set)" cargo_test
 run_step "browser tests (e2e/tests)" e2e_test
 
