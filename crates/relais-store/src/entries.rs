@@ -7,8 +7,8 @@
 //! (`UPDATE … WHERE version = $expected`): nothing is silently overwritten.
 
 use crate::audit::{write_audit, AuditRecord};
-use crate::time::{now, DbTime};
 use crate::publishing::{cancel_deliveries, schedule_deliveries};
+use crate::time::{now, DbTime};
 use crate::{on_pool, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use relais_core::audit::AuditAction;
