@@ -1,0 +1,4 @@
+//! Test support: loopback servers and helpers for the connectors' tests (feature `testing`).
+
+pub mod mastodon;
+pub mod pds;
