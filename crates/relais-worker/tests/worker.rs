@@ -465,3 +465,63 @@ async fn downtime_scenario(store: &Store) {
 async fn after_downtime_posts_within_grace_go_out_in_order_and_older_ones_are_missed() {
     on_every_backend!(downtime_scenario);
 }
+
+async fn month_scenario(store: &Store) {
+    let w = world(store).await;
+    let paris = chrono_tz::Europe::Paris;
+    // A month of daily posts at 09:00 Paris time, across the change to summer
+    // time (28 March 2027), planned as the composer plans them.
+    let mut entries = Vec::new();
+    let first = chrono::NaiveDate::from_ymd_opt(2027, 3, 15).unwrap();
+    for day in 0..31 {
+        let date = first + Duration::days(day);
+        let wall =
+            relais_core::publish::resolve_wall_time(paris, date.and_hms_opt(9, 0, 0).unwrap());
+        assert_eq!(wall.kind, relais_core::publish::WallTimeKind::Exact);
+        entries.push(scheduled(store, &w, &format!("Jour {}", day + 1), wall.utc, |_| {}).await);
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let v = &store.entry_deliveries(w.ws.id, e.id).await.unwrap()[0];
+        let date = first + Duration::days(i as i64);
+        // 08:00 UTC in winter time (UTC+1), 07:00 UTC from 28 March (UTC+2).
+        let hour = if date < chrono::NaiveDate::from_ymd_opt(2027, 3, 28).unwrap() {
+            8
+        } else {
+            7
+        };
+        assert_eq!(
+            v.delivery.due_at,
+            date.and_hms_opt(hour, 0, 0).unwrap().and_utc(),
+            "day {date}"
+        );
+        assert_eq!(v.delivery.local_time, format!("{date}T09:00"));
+        assert_eq!(v.delivery.timezone, "Europe/Paris");
+        assert_eq!(v.delivery.state, DeliveryState::Pending);
+    }
+    // The worker runs and nothing leaves early.
+    let cancel = CancellationToken::new();
+    let worker = w.worker.clone();
+    let stop = cancel.clone();
+    let task = tokio::spawn(async move { worker.run(stop).await });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    cancel.cancel();
+    task.await.unwrap();
+    assert!(w.server.statuses().is_empty());
+    for e in &entries {
+        assert_eq!(
+            store
+                .get_entry(w.ws.id, e.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            Status::Scheduled
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_month_of_posts_is_due_at_the_right_instants_across_daylight_saving_and_nothing_leaves_early(
+) {
+    on_every_backend!(month_scenario);
+}
