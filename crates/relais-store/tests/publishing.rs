@@ -394,14 +394,14 @@ async fn cancel_scenario(store: &Store) {
         url: Some("https://bsky.app/x".into()),
     };
     store
-        .record_part(d.id, 0, &remote, false, "W", now)
+        .record_part(d.id, 0, &remote, false, true, "W", now)
         .await
         .unwrap();
-    assert!(store
-        .finish_attempt("W", d.id, 0, now, &Outcome::Published)
-        .await
-        .unwrap()
-        .is_none());
+    assert_eq!(
+        store.delivery(d.id).await.unwrap().unwrap().state,
+        DeliveryState::Published,
+        "the last part publishes the delivery in the same transaction"
+    );
     assert_eq!(
         store
             .get_entry(f.ws.id, e.id)

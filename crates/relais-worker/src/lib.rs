@@ -266,6 +266,8 @@ impl Worker {
     ) -> anyhow_like::Result<()> {
         let store = &self.inner.store;
         let mut quota_left: Option<(i64, i64)> = None; // (left, window secs)
+                                                       // The account's connector, looked up once per lease while all goes well.
+        let mut connector: Option<Arc<dyn Connector>> = None;
         loop {
             if cancel.is_cancelled() {
                 return Ok(());
@@ -323,7 +325,7 @@ impl Worker {
                 // lost: nothing is sent.
                 continue;
             };
-            let sent = self.deliver(account, claimed).await?;
+            let sent = self.deliver(account, claimed, &mut connector).await?;
             if let Some((left, _)) = quota_left.as_mut() {
                 *left -= sent;
             }
@@ -332,7 +334,12 @@ impl Worker {
 
     /// Sends one claimed delivery's remaining parts. Returns how many parts
     /// were published now.
-    async fn deliver(&self, account: AccountId, claimed: Claimed) -> anyhow_like::Result<i64> {
+    async fn deliver(
+        &self,
+        account: AccountId,
+        claimed: Claimed,
+        cached: &mut Option<Arc<dyn Connector>>,
+    ) -> anyhow_like::Result<i64> {
         let store = &self.inner.store;
         let worker = self.inner.options.id.as_str();
         let Claimed {
@@ -342,7 +349,11 @@ impl Worker {
         } = claimed;
         let started = Utc::now();
         let position = delivery.parts_done;
-        let connector = match self.connector(account).await {
+        let looked_up = match cached.take() {
+            Some(c) => Ok(c),
+            None => self.connector(account).await,
+        };
+        let connector = match looked_up {
             Ok(c) => c,
             Err(Blocked::Failed(detail)) => {
                 let told = store
@@ -445,6 +456,7 @@ impl Worker {
                                 url: remote.url.clone(),
                             },
                             reconciled,
+                            i + 1 == parts.len(),
                             worker,
                             part_started,
                         )
@@ -469,10 +481,14 @@ impl Worker {
             }
             self.respect_rate_limit(account, &*connector).await?;
         }
-        let told = store
-            .finish_attempt(worker, delivery.id, position, started, &Outcome::Published)
-            .await?;
-        self.tell(told).await;
+        *cached = Some(connector.clone());
+        if sent_now == 0 {
+            // Every part was already out (recorded before a crash): close it.
+            let told = store
+                .finish_attempt(worker, delivery.id, position, started, &Outcome::Published)
+                .await?;
+            self.tell(told).await;
+        }
         Ok(sent_now)
     }
 
