@@ -35,6 +35,11 @@ pub enum AppError {
     TooManyRequests(u64),
     /// A bug or an outage; the detail is logged, never shown.
     Internal(String),
+    /// Another server (a network's) did not answer usefully; the field names
+    /// the address at fault (502).
+    Upstream(FieldError),
+    /// This server cannot do it as configured; `error-<code>` says why (503).
+    Unavailable(&'static str),
 }
 
 impl AppError {
@@ -49,6 +54,8 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -72,10 +79,37 @@ impl From<StoreError> for AppError {
                 AppError::Conflict(FieldError::new("status", "api-not-editable"))
             }
             StoreError::BadTransition { .. } => AppError::field("to", "api-bad-transition"),
+            // Publishing: a delivery is on its way (it can no longer be
+            // stopped), or the entry lacks what scheduling needs.
+            StoreError::InFlight => AppError::Conflict(FieldError::new("status", "in-flight")),
+            StoreError::Unschedulable(reason) => {
+                let (field, code) = unschedulable(reason);
+                AppError::field(field, code)
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
 }
+
+/// The field at fault and the i18n code (`error-…`) of each reason why an
+/// entry cannot be scheduled (`StoreError::Unschedulable`).
+pub fn unschedulable(reason: &str) -> (&'static str, &'static str) {
+    match reason {
+        "no_date" => ("starts_at", "unschedulable-no-date"),
+        "no_account" => ("accounts", "unschedulable-no-account"),
+        "nothing_to_publish" => ("body", "unschedulable-nothing-to-publish"),
+        "partly_published" => ("status", "unschedulable-partly-published"),
+        _ => ("status", "unschedulable-other"),
+    }
+}
+
+/// The reasons `StoreError::Unschedulable` carries.
+pub const UNSCHEDULABLE_REASONS: [&str; 4] = [
+    "no_date",
+    "no_account",
+    "nothing_to_publish",
+    "partly_published",
+];
 
 /// The i18n code for "this value is taken".
 pub fn taken_code(field: &str) -> &'static str {
@@ -133,5 +167,29 @@ mod tests {
             bad.into_response().status(),
             StatusCode::UNPROCESSABLE_ENTITY
         );
+    }
+
+    #[test]
+    fn publishing_refusals_are_409_and_422_with_a_message_per_reason() {
+        let in_flight: AppError = StoreError::InFlight.into();
+        assert!(matches!(&in_flight, AppError::Conflict(f) if f.code == "in-flight"));
+        assert_eq!(in_flight.into_response().status(), StatusCode::CONFLICT);
+        let mut codes = Vec::new();
+        for reason in UNSCHEDULABLE_REASONS {
+            let e: AppError = StoreError::Unschedulable(reason).into();
+            match &e {
+                AppError::Invalid(f) => codes.push(f[0].code),
+                other => panic!("{reason}: {other:?}"),
+            }
+            assert_eq!(e.into_response().status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(
+            codes.len(),
+            UNSCHEDULABLE_REASONS.len(),
+            "one message per reason"
+        );
+        assert!(!codes.contains(&"unschedulable-other"));
     }
 }

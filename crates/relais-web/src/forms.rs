@@ -110,6 +110,27 @@ impl FormState {
         s
     }
 
+    /// Like [`FormState::attrs`] (or without the value, for secrets), the
+    /// field also described by the hint paragraph `hint_id`. Escaped here; use
+    /// with `|safe`.
+    pub fn attrs_hinted(&self, name: &str, hint_id: &str, with_value: bool) -> String {
+        let id = self.id(name);
+        let mut s = format!("id=\"{}\" name=\"{}\"", escape(&id), escape(name));
+        if with_value {
+            s.push_str(&format!(" value=\"{}\"", escape(self.value(name))));
+        }
+        if self.error(name).is_some() {
+            s.push_str(&format!(
+                " aria-invalid=\"true\" aria-describedby=\"{} {}-error\"",
+                escape(hint_id),
+                escape(&id)
+            ));
+        } else {
+            s.push_str(&format!(" aria-describedby=\"{}\"", escape(hint_id)));
+        }
+        s
+    }
+
     /// The error paragraph of a field, or nothing. Escaped here; use with `|safe`.
     pub fn error_html(&self, name: &str) -> String {
         match self.error(name) {
@@ -180,5 +201,13 @@ mod tests {
             "id=\"invite-display-name\" name=\"display_name\""
         );
         assert_eq!(f.error_html("role"), "");
+        assert_eq!(
+            f.attrs_hinted("email", "email-hint", false),
+            "id=\"invite-email\" name=\"email\" aria-invalid=\"true\" aria-describedby=\"email-hint invite-email-error\""
+        );
+        assert_eq!(
+            f.attrs_hinted("role", "role-hint", true),
+            "id=\"invite-role\" name=\"role\" value=\"\" aria-describedby=\"role-hint\""
+        );
     }
 }

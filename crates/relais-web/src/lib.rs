@@ -17,6 +17,7 @@ pub mod membership;
 pub mod metrics;
 pub mod notify;
 pub mod pages;
+pub mod publishing;
 pub mod render;
 pub mod routes;
 pub mod tr;
@@ -49,6 +50,12 @@ pub struct Inner {
     pub mailer: Option<relais_mail::Mailer>,
     /// Uploaded media files, content-addressed under the data directory (H6).
     pub media: relais_media::MediaStore,
+    /// Seals the credentials of connected accounts (and the Mastodon OAuth
+    /// state). `None` until the binary hands one over ([`AppState::with_vault`]):
+    /// then connecting an account is refused with a clear message.
+    vault: std::sync::OnceLock<relais_auth::vault::Vault>,
+    /// How the connect pages talk to the networks (time-out, user agent).
+    pub connect_options: relais_connect::ClientOptions,
 }
 
 impl std::ops::Deref for AppState {
@@ -76,9 +83,32 @@ impl AppState {
                 metrics: metrics::Metrics::new(),
                 mailer,
                 media,
+                vault: std::sync::OnceLock::new(),
+                connect_options: relais_connect::ClientOptions {
+                    timeout: Duration::from_secs(20),
+                    ..relais_connect::ClientOptions::default()
+                },
             }),
         })
     }
+
+    /// The same state with the credentials vault (`Config::load_vault`). Set
+    /// once: a second vault is ignored (the first keeps sealing and opening).
+    pub fn with_vault(self, vault: relais_auth::vault::Vault) -> AppState {
+        let _ = self.inner.vault.set(vault);
+        self
+    }
+
+    /// The credentials vault, if the binary gave one.
+    pub fn vault(&self) -> Option<&relais_auth::vault::Vault> {
+        self.inner.vault.get()
+    }
+}
+
+/// A vault with a fresh random key, for tests and throw-away instances: what
+/// it seals cannot be opened after the process ends.
+pub fn ephemeral_vault() -> relais_auth::vault::Vault {
+    relais_auth::vault::Vault::new(relais_auth::vault::SecretKey::generate(), Vec::new())
 }
 
 /// The whole application.

@@ -71,9 +71,10 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         Some(AppError::Csrf) => (tr.t("error-text-csrf"), vec![]),
         Some(AppError::BadRequest(msg)) => (format!("{} {msg}", tr.t("error-text-400")), vec![]),
         Some(AppError::Invalid(fields)) => (tr.t("error-text-422"), fields.clone()),
-        Some(AppError::Conflict(field)) => {
+        Some(AppError::Conflict(field)) | Some(AppError::Upstream(field)) => {
             (tr.t(&format!("error-{}", field.code)), vec![field.clone()])
         }
+        Some(AppError::Unavailable(code)) => (tr.t(&format!("error-{code}")), vec![]),
         _ => (tr.t(&format!("error-text-{}", status.as_u16())), vec![]),
     };
     let title = if matches!(err, Some(AppError::Csrf)) {

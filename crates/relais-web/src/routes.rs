@@ -675,6 +675,85 @@ pub fn routes() -> Vec<RouteSpec> {
         )
         .limit(BodyLimit::Media),
         // End of media routes (H6).
+        // Publishing: connections, timelines, rescheduling (issue 4).
+        route(
+            get.clone(),
+            "/w/{slug}/accounts/{account_id}/connect",
+            Page,
+            Ws(Action::ManageWorkspace),
+            pages::connections::page,
+        ),
+        route(
+            post.clone(),
+            "/w/{slug}/accounts/{account_id}/connect",
+            Page,
+            Ws(Action::ManageWorkspace),
+            pages::connections::connect,
+        ),
+        route(
+            post.clone(),
+            "/w/{slug}/accounts/{account_id}/mastodon/authorize",
+            Page,
+            Ws(Action::ManageWorkspace),
+            pages::connections::authorize,
+        ),
+        route(
+            get.clone(),
+            "/w/{slug}/accounts/{account_id}/mastodon/callback",
+            Page,
+            Ws(Action::ManageWorkspace),
+            pages::connections::callback,
+        ),
+        route(
+            post.clone(),
+            "/w/{slug}/accounts/{account_id}/disconnect",
+            Page,
+            Ws(Action::ManageWorkspace),
+            pages::connections::disconnect,
+        ),
+        route(
+            post.clone(),
+            "/w/{slug}/entries/{entry_id}/reschedule",
+            Page,
+            Ws(Action::EditCalendar),
+            pages::publication::reschedule,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}/entries/{entry_id}/deliveries",
+            Api,
+            Ws(Action::ViewCalendar),
+            api::publishing::deliveries,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/workspaces/{slug}/entries/{entry_id}/reschedule",
+            Api,
+            Ws(Action::EditCalendar),
+            api::publishing::reschedule,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}/accounts/{account_id}/health",
+            Api,
+            Ws(Action::ViewWorkspace),
+            api::publishing::health,
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/workspaces/{slug}/accounts/{account_id}/connection",
+            Api,
+            Ws(Action::ManageWorkspace),
+            api::publishing::put_connection,
+        ),
+        route(
+            delete.clone(),
+            "/api/v1/workspaces/{slug}/accounts/{account_id}/connection",
+            Api,
+            Ws(Action::ManageWorkspace),
+            api::publishing::delete_connection,
+        ),
+        // End of publishing routes (issue 4).
         // JSON API.
         route(
             get.clone(),

@@ -19,6 +19,16 @@ impl Tr {
         }
     }
 
+    /// The messages, for formatting with several arguments.
+    pub fn i18n(&self) -> &relais_i18n::I18n {
+        &self.state.i18n
+    }
+
+    /// A date and time in `tz` with the zone's name, the way the reader writes dates.
+    pub fn datetime_in(&self, at: &DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+        crate::publishing::format_local(self.locale, *at, tz)
+    }
+
     /// The `lang` attribute.
     pub fn lang(&self) -> &'static str {
         self.locale.as_str()

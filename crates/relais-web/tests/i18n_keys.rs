@@ -59,8 +59,64 @@ fn every_used_key_exists_in_both_languages() {
             .iter()
             .map(|a| format!("audit-{}", a.as_str())),
     );
+    // Publishing (issue 4): states, outcomes, parts, notices and health,
+    // whose keys are built at run time.
+    keys.extend(
+        relais_core::publish::DeliveryState::ALL
+            .iter()
+            .map(|s| relais_web::pages::publication::state_key(s.as_str())),
+    );
+    keys.extend(
+        relais_web::pages::publication::OUTCOMES
+            .iter()
+            .map(|o| relais_web::pages::publication::outcome_key(o)),
+    );
+    for part in ["post", "thread-part", "first-comment"] {
+        keys.push(format!("delivery-part-{part}"));
+    }
+    for key in [
+        "publish-dst-shifted",
+        "publish-dst-ambiguous-first",
+        "publish-dst-ambiguous-second",
+        "health-not-connected",
+        "health-connected",
+        "health-connected-since",
+        "health-reconnect-needed",
+        "health-rate-limited",
+        "health-no-reason",
+    ] {
+        keys.push(key.to_string());
+    }
+    for reason in relais_web::error::UNSCHEDULABLE_REASONS {
+        keys.push(format!(
+            "error-{}",
+            relais_web::error::unschedulable(reason).1
+        ));
+    }
+    for kind in relais_core::entry::NotificationKind::ALL {
+        keys.push(format!("notification-{}", kind.as_str().replace('_', "-")));
+    }
+    for code in [
+        "in-flight",
+        "unschedulable-other",
+        "connect-identifier-invalid",
+        "connect-secret-invalid",
+        "connect-address-invalid",
+        "connect-no-connector",
+        "connect-no-vault",
+        "connect-network-mismatch",
+        "connect-refused-bluesky",
+        "connect-refused-mastodon",
+        "connect-unreachable",
+        "connect-invalid",
+        "publish-timezone-invalid",
+        "publish-starts-at-invalid",
+        "publish-not-scheduled",
+    ] {
+        keys.push(format!("error-{code}"));
+    }
     for status in [
-        400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 500, 503,
+        400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 500, 502, 503,
     ] {
         keys.push(format!("error-title-{status}"));
         keys.push(format!("error-text-{status}"));

@@ -12,6 +12,8 @@ pub mod me;
 pub mod media;
 pub mod members;
 pub mod openapi;
+// Publishing (issue 4).
+pub mod publishing;
 pub mod users;
 pub mod workspaces;
 
@@ -75,6 +77,16 @@ fn leak_field(f: &str) -> &'static str {
         "password",
         "is_admin",
         "locale",
+        // Publishing (issue 4).
+        "expected_version",
+        "starts_at",
+        "timezone",
+        "network",
+        "identifier",
+        "app_password",
+        "service",
+        "instance",
+        "access_token",
     ];
     KNOWN.iter().find(|k| **k == f).copied().unwrap_or("body")
 }

@@ -36,6 +36,9 @@ impl Modify for BearerAuth {
         super::editorial_lint::lint,
         // Media (H6).
         super::media::list, super::media::upload,
+        // Publishing (issue 4).
+        super::publishing::deliveries, super::publishing::reschedule,
+        super::publishing::health, super::publishing::put_connection, super::publishing::delete_connection,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth)

@@ -1,10 +1,12 @@
-//! A workspace's accounts on the networks (where entries are published): list,
-//! add, delete.
+//! A workspace's accounts on the networks (where entries are published): list
+//! with each one's connection health and waiting publications, add, delete.
+//! Connecting one is on its own page (`pages::connections`).
 
 use super::{render, Base};
 use crate::ctx::{Ctx, WsCtx};
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormState, PageForm};
+use crate::publishing::Health;
 use crate::tr::Tr;
 use crate::AppState;
 use askama::Template;
@@ -29,9 +31,49 @@ pub struct AccountsPage {
     pub can_audit: bool,
     pub can_manage: bool,
     pub accounts: Vec<Account>,
+    pub rows: Vec<AccountRow>,
     pub networks: Vec<Network>,
     pub form: FormState,
     pub notice: Option<String>,
+}
+
+/// One account with its publishing status, as the table shows it.
+pub struct AccountRow {
+    pub account: Account,
+    /// `not_connected`, `connected`, `reconnect_needed`, `rate_limited`.
+    pub health: &'static str,
+    pub health_text: String,
+    /// Deliveries waiting (pending, being sent, unconfirmed).
+    pub waiting: usize,
+    /// relais can publish on its network (a connect page exists).
+    pub connectable: bool,
+    pub connected: bool,
+}
+
+/// The accounts of a workspace with their health, times in the workspace's zone.
+pub async fn account_rows(
+    state: &AppState,
+    tr: &Tr,
+    ws: relais_core::WorkspaceId,
+) -> AppResult<Vec<AccountRow>> {
+    let accounts = state.store.list_accounts(ws).await?;
+    let statuses = state.store.account_statuses(ws).await?;
+    let tz = crate::publishing::workspace_zone(state, ws).await?;
+    Ok(accounts
+        .into_iter()
+        .map(|a| {
+            let status = statuses.iter().find(|s| s.account_id == a.id);
+            let health = status.map_or(Health::NotConnected, Health::of);
+            AccountRow {
+                health: health.as_str(),
+                health_text: health.text(tr.i18n(), tr.locale, tz),
+                waiting: status.map_or(0, |s| usize::try_from(s.waiting).unwrap_or(0)),
+                connectable: crate::publishing::connectable(a.network),
+                connected: status.is_some_and(|s| s.connected),
+                account: a,
+            }
+        })
+        .collect())
 }
 
 async fn draw(
@@ -43,6 +85,8 @@ async fn draw(
     notice: Option<String>,
 ) -> AppResult<Response> {
     let accounts = state.store.list_accounts(ws.workspace.id).await?;
+    let tr = Tr::new(state, ctx.locale);
+    let rows = account_rows(state, &tr, ws.workspace.id).await?;
     render(
         status,
         &AccountsPage {
@@ -52,6 +96,7 @@ async fn draw(
             can_audit: role_allows(ws.role, Action::ViewAudit),
             can_manage: role_allows(ws.role, Action::ManageWorkspace),
             accounts,
+            rows,
             networks: Network::ALL.to_vec(),
             form,
             notice,
@@ -75,6 +120,8 @@ pub async fn page(
     let notice = match q.done.as_str() {
         "added" => Some(state.i18n.t(ctx.locale, "accounts-added")),
         "deleted" => Some(state.i18n.t(ctx.locale, "accounts-deleted")),
+        "connected" => Some(state.i18n.t(ctx.locale, "connect-done")),
+        "disconnected" => Some(state.i18n.t(ctx.locale, "connect-disconnected")),
         _ => None,
     };
     draw(

@@ -8,6 +8,7 @@
 
 use super::checklist::{self, Group};
 use super::fields::Fields;
+use super::publication::{self, Publication};
 use super::{render, Base};
 use crate::ctx::{Ctx, WsCtx};
 use crate::error::{AppError, AppResult};
@@ -19,7 +20,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use relais_core::entry::{
     completeness, Account, Comment, Decider, Entry, EntryContent, Format, LegalFlags, MediaItem,
@@ -27,6 +28,7 @@ use relais_core::entry::{
 };
 use relais_core::model::{Actor, Member, Workspace};
 use relais_core::policy::role_allows;
+use relais_core::publish::{resolve_wall_time, WallTime};
 use relais_core::{AccountId, Action, EntryId, MediaId, Network, UserId};
 use relais_store::StoreError;
 use serde::{Deserialize, Serialize};
@@ -227,6 +229,18 @@ impl EntryDraft {
         d
     }
 
+    /// The typed date and time resolved by the daylight-saving policy, when
+    /// both the date and the zone are valid.
+    pub fn wall_time(&self) -> Option<WallTime> {
+        let tz = self.timezone.trim().parse::<Tz>().ok()?;
+        let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d").ok()?;
+        let time = match self.time.trim() {
+            "" => NaiveTime::default(),
+            t => NaiveTime::parse_from_str(t, "%H:%M").ok()?,
+        };
+        Some(resolve_wall_time(tz, date.and_time(time)))
+    }
+
     pub fn has_account(&self, id: &AccountId) -> bool {
         self.accounts.iter().any(|a| *a == id.0.to_string())
     }
@@ -290,18 +304,12 @@ impl EntryDraft {
         if time.is_some() && date.is_none() && self.date.trim().is_empty() {
             errors.push(("date".into(), "date-needed"));
         }
+        // The daylight-saving policy decides: a time in the spring-forward gap
+        // moves forward by the gap, a repeated autumn time takes the first
+        // occurrence; the entry page then says so (`publishing::DstNotice`).
         let starts_at = match (date, tz) {
             (Some(d), Some(tz)) => {
-                let local = d.and_time(time.unwrap_or_default());
-                match tz.from_local_datetime(&local) {
-                    chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
-                        Some(t.with_timezone(&Utc))
-                    }
-                    chrono::LocalResult::None => {
-                        errors.push(("time".into(), "time-skipped"));
-                        None
-                    }
-                }
+                Some(resolve_wall_time(tz, d.and_time(time.unwrap_or_default())).utc)
             }
             _ => None,
         };
@@ -533,6 +541,10 @@ pub struct EntryPage {
     pub notice: Option<String>,
     pub alert: Option<String>,
     pub status_label: String,
+    /// The daylight-saving policy applied to this entry's time, in words.
+    pub dst_notice: Option<String>,
+    /// Deliveries and the reschedule form (scheduled, published, failed).
+    pub publication: Option<Publication>,
 }
 
 impl EntryPage {
@@ -627,6 +639,8 @@ struct Draw {
     f: Fields,
     notice: Option<String>,
     alert: Option<String>,
+    /// The wall time typed before a save that the policy moved (`?wall=`).
+    wall: String,
 }
 
 async fn draw(state: &AppState, ctx: &Ctx, ws: &WsCtx, x: Draw) -> AppResult<Response> {
@@ -687,6 +701,19 @@ async fn draw(state: &AppState, ctx: &Ctx, ws: &WsCtx, x: Draw) -> AppResult<Res
         ),
         _ => (Vec::new(), Vec::new()),
     };
+    let (dst_notice, publication) = match &x.entry {
+        Some(e) => {
+            let notice = publication::starts_at(e).and_then(|(at, tz)| {
+                crate::publishing::shifted_notice(&x.wall, at, tz)
+                    .or_else(|| crate::publishing::stored_notice(at, tz))
+            });
+            (
+                notice.map(|n| crate::publishing::notice_text(tr.i18n(), tr.locale, &n)),
+                publication::publication(state, &tr, ws, e, &accounts).await?,
+            )
+        }
+        None => (None, None),
+    };
     let formats = Format::ALL
         .iter()
         .map(|f| {
@@ -720,6 +747,8 @@ async fn draw(state: &AppState, ctx: &Ctx, ws: &WsCtx, x: Draw) -> AppResult<Res
             counts,
             notice: x.notice,
             alert: x.alert,
+            dst_notice,
+            publication,
             base,
         },
     )
@@ -737,7 +766,7 @@ fn networks_of(c: &EntryContent, accounts: &[Account]) -> Vec<Network> {
 }
 
 /// The entry, if the asker may see it: clients only see what was submitted to them.
-async fn visible_entry(state: &AppState, ws: &WsCtx, id: i64) -> AppResult<Entry> {
+pub(crate) async fn visible_entry(state: &AppState, ws: &WsCtx, id: i64) -> AppResult<Entry> {
     let e = state
         .store
         .get_entry(ws.workspace.id, EntryId(id))
@@ -755,6 +784,9 @@ pub struct NewQuery {
     date: String,
     #[serde(default)]
     done: String,
+    /// The wall time typed before a save the daylight-saving policy moved.
+    #[serde(default)]
+    wall: String,
 }
 
 /// `GET /w/{slug}/entries/new?date=YYYY-MM-DD`.
@@ -787,6 +819,7 @@ pub async fn new(
             f: Fields::new("entry-"),
             notice: None,
             alert: None,
+            wall: String::new(),
         },
     )
     .await
@@ -808,6 +841,7 @@ pub async fn show(
         "status" => Some("entry-status-changed"),
         "commented" => Some("entry-commented"),
         "uploaded" => Some("entry-uploaded"),
+        "rescheduled" => Some("publish-rescheduled"),
         _ => None,
     };
     draw(
@@ -821,6 +855,7 @@ pub async fn show(
             f: Fields::new("entry-"),
             notice: key.map(|k| state.i18n.t(ctx.locale, k)),
             alert: None,
+            wall: q.wall,
         },
     )
     .await
@@ -924,6 +959,7 @@ async fn submit(
         f,
         notice: None,
         alert,
+        wall: String::new(),
     };
     if let Some(e) = &entry {
         if !e.status.is_editable() {
@@ -982,6 +1018,10 @@ async fn submit(
     }
     let actor = Actor::user(ctx.user()?);
     let slug = &ws.workspace.slug;
+    let wall = d
+        .wall_time()
+        .map(|w| publication::wall_param(&w))
+        .unwrap_or_default();
     let result = match &entry {
         None => {
             let status = match d.status.as_str() {
@@ -992,7 +1032,7 @@ async fn submit(
                 .store
                 .create_entry(&actor, wid, status, &content)
                 .await
-                .map(|e| format!("/w/{slug}/entries/{}?done=created", e.id))
+                .map(|e| format!("/w/{slug}/entries/{}?done=created{wall}", e.id))
         }
         Some(e) => {
             let version = d.version.trim().parse::<i64>().unwrap_or(-1);
@@ -1000,7 +1040,7 @@ async fn submit(
                 .store
                 .update_entry(&actor, wid, e.id, version, &content)
                 .await
-                .map(|e| format!("/w/{slug}/entries/{}?done=saved", e.id))
+                .map(|e| format!("/w/{slug}/entries/{}?done=saved{wall}", e.id))
         }
     };
     match result {
@@ -1062,7 +1102,7 @@ pub struct MoveForm {
 }
 
 /// Draws the entry page with an alert (a refused action), keeping the entry as saved.
-async fn refuse(
+pub(crate) async fn refuse(
     state: &AppState,
     ctx: &Ctx,
     ws: &WsCtx,
@@ -1082,6 +1122,7 @@ async fn refuse(
             f: Fields::new("entry-"),
             notice: None,
             alert,
+            wall: String::new(),
         },
     )
     .await
@@ -1102,10 +1143,10 @@ pub async fn move_entry(
         "" => Some(NaiveTime::default()),
         t => NaiveTime::parse_from_str(t, "%H:%M").ok(),
     };
-    let at = date
+    let wall = date
         .zip(time)
-        .and_then(|(d, t)| tz.from_local_datetime(&d.and_time(t)).earliest());
-    let Some(at) = at else {
+        .map(|(d, t)| resolve_wall_time(tz, d.and_time(t)));
+    let Some(wall) = wall else {
         return refuse(
             &state,
             &ctx,
@@ -1125,14 +1166,16 @@ pub async fn move_entry(
             ws.workspace.id,
             e.id,
             version,
-            at.with_timezone(&Utc),
+            wall.utc,
             &tzname,
         )
         .await
     {
         Ok(m) => Ok(Redirect::to(&format!(
-            "/w/{}/entries/{}?done=moved",
-            ws.workspace.slug, m.id
+            "/w/{}/entries/{}?done=moved{}",
+            ws.workspace.slug,
+            m.id,
+            publication::wall_param(&wall)
         ))
         .into_response()),
         Err(StoreError::Stale) => {
@@ -1218,21 +1261,12 @@ pub async fn set_status(
             ))
             .into_response())
         }
-        Err(StoreError::Stale) => {
-            refuse(&state, &ctx, &ws, e, StatusCode::CONFLICT, "entry-stale").await
-        }
-        Err(StoreError::BadTransition { .. }) => {
-            refuse(
-                &state,
-                &ctx,
-                &ws,
-                e,
-                StatusCode::CONFLICT,
-                "entry-transition-refused",
-            )
-            .await
-        }
-        Err(err) => Err(err.into()),
+        Err(err) => match publication::refusal(&err) {
+            // Scheduling without a date, an account or anything to publish,
+            // or leaving "scheduled" while a delivery is being sent.
+            Some((status, key)) => refuse(&state, &ctx, &ws, e, status, &key).await,
+            None => Err(err.into()),
+        },
     }
 }
 
@@ -1314,6 +1348,7 @@ pub async fn script() -> impl IntoResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Utc;
 
     #[test]
     fn a_posted_composer_form_becomes_content() {

@@ -21,6 +21,9 @@ pub mod entries;
 pub mod fields;
 // Media library and uploads (H6).
 pub mod media;
+// Publishing: connected accounts, delivery timelines, rescheduling (issue 4).
+pub mod connections;
+pub mod publication;
 
 use crate::ctx::Ctx;
 use crate::error::AppError;

@@ -63,6 +63,10 @@ fn view(
         relais_core::entry::NotificationKind::Submitted => {
             format!("/w/{}/approvals", w.workspace.slug)
         }
+        // An account to reconnect: its page says which one and why.
+        relais_core::entry::NotificationKind::ReconnectNeeded => {
+            format!("/w/{}/accounts", w.workspace.slug)
+        }
         _ => match n.entries.as_slice() {
             [one] => format!("/w/{}/entries/{one}", w.workspace.slug),
             _ => format!("/w/{}/calendar", w.workspace.slug),

@@ -22,6 +22,8 @@ pub struct World {
     pub db: TestDb,
     pub app: Router,
     pub config: Config,
+    /// The credentials vault the app seals with (a fresh key per world).
+    pub vault: relais_auth::vault::Vault,
 }
 
 /// A person as the tests use them.
@@ -40,11 +42,15 @@ pub async fn world(db: TestDb) -> World {
 pub async fn world_with(db: TestDb, config: Config) -> World {
     let hash = relais_auth::hash_password(DEMO_PASSWORD).unwrap();
     seed_demo(&db.store, &hash).await.unwrap();
-    let state = AppState::new(db.store.clone(), config.clone()).unwrap();
+    let vault = relais_web::ephemeral_vault();
+    let state = AppState::new(db.store.clone(), config.clone())
+        .unwrap()
+        .with_vault(vault.clone());
     World {
         app: app(state),
         db,
         config,
+        vault,
     }
 }
 
