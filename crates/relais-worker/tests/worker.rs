@@ -40,6 +40,10 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
+    world_with(store, None).await
+}
+
+async fn world_with(store: &Store, mailer: Option<relais_mail::Mailer>) -> World {
     let server = MastodonServer::start().await.unwrap();
     let sys = Actor::System("test");
     let cm = store
@@ -96,7 +100,7 @@ async fn world(store: &Store) -> World {
         relais_media::MediaStore::new(data.path().to_path_buf()),
         options,
         Notifier::new(
-            None,
+            mailer,
             Arc::new(relais_i18n::I18n::new().unwrap()),
             "http://relais.test",
         ),
@@ -524,4 +528,42 @@ async fn month_scenario(store: &Store) {
 async fn a_month_of_posts_is_due_at_the_right_instants_across_daylight_saving_and_nothing_leaves_early(
 ) {
     on_every_backend!(month_scenario);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_post_emails_the_team_in_their_language_with_a_link() {
+    let sink = relais_mail::testing::SmtpSink::start();
+    let mut mail = relais_config::Config::default().mail;
+    mail.smtp_url = sink.url().to_string();
+    mail.from = "relais <relais@demo.local>".into();
+    for db in testing::all().await {
+        let store = &db.store;
+        let w = world_with(store, relais_mail::Mailer::from_config(&mail).unwrap()).await;
+        let title = format!("Refus {}", db.label);
+        let e = scheduled(
+            store,
+            &w,
+            &format!("{title} {}", "x".repeat(600)),
+            Utc::now(),
+            |_| {},
+        )
+        .await;
+        run_until_final(store, &w, &[&e], 30).await;
+        let link = format!("http://relais.test/w/brand/entries/{}", e.id.0);
+        let got = sink.wait_for(&link, std::time::Duration::from_secs(20));
+        let json: serde_json::Value = serde_json::from_str(&got.json).unwrap();
+        assert_eq!(json["to"].as_str().unwrap_or_default(), "cm@x.fr", "{json}");
+        let subject = json["subject"].as_str().unwrap_or_default();
+        assert!(
+            subject.contains("La publication d'une entrée a échoué"),
+            "French by default: {subject}"
+        );
+        let body = json["body"].as_str().unwrap_or_default();
+        assert!(
+            body.contains("character limit"),
+            "the reason is in the e-mail: {body}"
+        );
+        assert!(!body.contains(&w.token));
+        db.finish().await;
+    }
 }
