@@ -1174,3 +1174,456 @@ async fn publishing_notifications_are_drawn_with_their_links() {
         w.db.finish().await;
     }
 }
+
+/// Everything a person or a script can read about the workspace's accounts:
+/// pages and API answers (and the audit log, page and API), to search for a
+/// secret.
+async fn everything_shown(w: &World, owner: &Login, account: AccountId) -> String {
+    let mut all = String::new();
+    for page in [
+        format!("/w/{SLUG}/accounts"),
+        format!("/w/{SLUG}/accounts/{account}/connect"),
+        format!("/w/{SLUG}/audit"),
+    ] {
+        all.push_str(&page_text(w.get_page(Some(owner), &page).await).await);
+    }
+    for api in [
+        format!("/api/v1/workspaces/{SLUG}/accounts"),
+        format!("/api/v1/workspaces/{SLUG}/accounts/{account}/health"),
+        format!("/api/v1/workspaces/{SLUG}/audit"),
+    ] {
+        all.push_str(&page_text(w.api(Some(owner), "GET", &api, None).await).await);
+    }
+    let ws = md(&w.db.store).await;
+    for a in w.db.store.audit_for_workspace(ws, None, 500).await.unwrap() {
+        all.push_str(&format!(
+            "{} {} {:?} {:?}",
+            a.action.as_str(),
+            a.target,
+            a.before,
+            a.after
+        ));
+    }
+    all
+}
+
+/// The credentials stored for `account`, opened with the world's vault.
+async fn stored_credentials(
+    w: &World,
+    account: AccountId,
+) -> (String, relais_connect::Credentials) {
+    let c =
+        w.db.store
+            .connection(account)
+            .await
+            .unwrap()
+            .expect("a stored connection");
+    let plain = w
+        .vault
+        .open(
+            &c.sealed_credentials,
+            &relais_web::publishing::credentials_context(account),
+        )
+        .unwrap();
+    (
+        c.sealed_credentials,
+        serde_json::from_slice(&plain).unwrap(),
+    )
+}
+
+/// The SQLite database file (and its WAL) as bytes, or nothing on PostgreSQL.
+fn sqlite_bytes(w: &World) -> Vec<u8> {
+    let Some(path) = w.db.url.strip_prefix("sqlite://") else {
+        return Vec::new();
+    };
+    let mut bytes = std::fs::read(path).unwrap();
+    if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
+        bytes.extend(wal);
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn a_mastodon_account_connects_by_token_and_by_oauth_and_its_token_is_never_shown() {
+    use relais_connect::testing::mastodon::MastodonServer;
+    let server = MastodonServer::start().await.unwrap();
+    for db in testing::all().await {
+        let label = db.label;
+        let w = world(db).await;
+        let store = &w.db.store;
+        let ws = md(store).await;
+        let owner = w.login("owner@demo.local").await;
+        let manager = w.login("manager@demo.local").await;
+        let masto = account(store, ws, Network::Mastodon).await;
+        let connect = format!("/w/{SLUG}/accounts/{masto}/connect");
+        let token = format!("tok-{label}-{}", relais_auth::random_token());
+        let remote = server.add_account(&format!("maisondupain{label}"), &token);
+
+        // A wrong token: refused at its field, nothing stored, nothing echoed.
+        let wrong = format!("wrong-{}", relais_auth::random_token());
+        let r = w
+            .post_form(
+                Some(&owner),
+                &connect,
+                &[("instance", server.url()), ("access_token", &wrong)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
+        let html = page_text(r).await;
+        assert!(
+            html.contains("L'instance a refusé ce jeton"),
+            "[{label}] {html}"
+        );
+        assert!(html.contains("id=\"connect-access-token-error\""));
+        assert!(
+            html.contains(&format!("value=\"{}\"", server.url())),
+            "[{label}] the address is kept"
+        );
+        assert!(!html.contains(&wrong));
+        let r = w
+            .api(
+                Some(&owner),
+                "PUT",
+                &format!("/api/v1/workspaces/{SLUG}/accounts/{masto}/connection"),
+                Some(&format!(
+                    "{{\"instance\":\"{}\",\"access_token\":\"{wrong}\"}}",
+                    server.url()
+                )),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
+        let p = json(&page_text(r).await);
+        assert_eq!(p["errors"][0]["field"], "access_token");
+        assert_eq!(p["errors"][0]["code"], "connect-refused-mastodon");
+        assert!(
+            store.connection(masto).await.unwrap().is_none(),
+            "[{label}]"
+        );
+
+        // The pasted token: verified, sealed, stored.
+        let r = w
+            .post_form(
+                Some(&owner),
+                &connect,
+                &[("instance", server.url()), ("access_token", &token)],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "[{label}] {}",
+            page_text(r).await
+        );
+        assert_eq!(location(&r), format!("/w/{SLUG}/accounts?done=connected"));
+        let (sealed, creds) = stored_credentials(&w, masto).await;
+        assert!(
+            !sealed.contains(&token),
+            "[{label}] the stored value is not the token"
+        );
+        assert!(sealed.starts_with("v1."), "[{label}] sealed by the vault");
+        assert_eq!(
+            creds,
+            relais_connect::Credentials::Mastodon {
+                instance: server.url().to_string(),
+                access_token: token.clone()
+            }
+        );
+        // The row as stored: read it back whole and look for the token.
+        let row = format!("{:?}", store.connection(masto).await.unwrap().unwrap());
+        assert!(!row.contains(&token));
+        assert_eq!(
+            store.connection(masto).await.unwrap().unwrap().remote_id,
+            remote.id
+        );
+        let bytes = sqlite_bytes(&w);
+        assert!(
+            !contains(&bytes, &token),
+            "[{label}] the token is not in the database file"
+        );
+        let html = page_text(
+            w.get_page(Some(&owner), &format!("/w/{SLUG}/accounts?done=connected"))
+                .await,
+        )
+        .await;
+        assert!(
+            html.contains("Compte connecté : relais peut maintenant y publier."),
+            "[{label}]"
+        );
+        assert!(html.contains("Connecté depuis le"), "[{label}]");
+        let shown = everything_shown(&w, &owner, masto).await;
+        assert!(
+            shown.contains("account_connected") || shown.contains("Compte connecté à son réseau"),
+            "[{label}]"
+        );
+        assert!(
+            !shown.contains(&token),
+            "[{label}] a page, an API answer or the audit log shows the token"
+        );
+
+        // The API replaces the credentials; its answer never echoes them.
+        let token2 = format!("tok2-{label}-{}", relais_auth::random_token());
+        assert!(server.add_token_for(&remote, &token2));
+        let r = w
+            .api(
+                Some(&owner),
+                "PUT",
+                &format!("/api/v1/workspaces/{SLUG}/accounts/{masto}/connection"),
+                Some(&format!("{{\"network\":\"mastodon\",\"instance\":\"{}\",\"access_token\":\"{token2}\"}}", server.url())),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "[{label}]");
+        let answer = page_text(r).await;
+        assert!(!answer.contains(&token2), "{answer}");
+        assert_eq!(json(&answer)["state"], "connected");
+        assert!(matches!(stored_credentials(&w, masto).await.1,
+            relais_connect::Credentials::Mastodon { access_token, .. } if access_token == token2));
+
+        // Disconnect, then the OAuth flow end to end: register, redirect to
+        // the instance, authorize there, come back with the code.
+        let r = w
+            .post_form(
+                Some(&owner),
+                &format!("/w/{SLUG}/accounts/{masto}/disconnect"),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(store.connection(masto).await.unwrap().is_none());
+        let alice = server.add_account(
+            &format!("alice{label}"),
+            &format!("unused-{}", relais_auth::random_token()),
+        );
+        server.authorize_as(&alice);
+        let r = w
+            .post_form(
+                Some(&owner),
+                &format!("/w/{SLUG}/accounts/{masto}/mastodon/authorize"),
+                &[("oauth_instance", server.url())],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "[{label}] {}",
+            page_text(r).await
+        );
+        let to_instance = location(&r);
+        assert!(
+            to_instance.starts_with(&format!("{}/oauth/authorize?", server.url())),
+            "{to_instance}"
+        );
+        let query: Vec<(String, String)> =
+            url::form_urlencoded::parse(to_instance.split_once('?').unwrap().1.as_bytes())
+                .into_owned()
+                .collect();
+        let param = |k: &str| {
+            query
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
+        assert_eq!(
+            param("redirect_uri"),
+            format!("http://localhost/w/{SLUG}/accounts/{masto}/mastodon/callback")
+        );
+        assert_eq!(param("scope"), "read write");
+        // The state is sealed: neither the client secret nor ids in clear.
+        assert!(param("state").starts_with("v1.") && !param("state").contains("client"));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let answer = client.get(&to_instance).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), 302, "[{label}]");
+        let back = answer.headers()["location"].to_str().unwrap().to_string();
+        let back = back.strip_prefix("http://localhost").unwrap().to_string();
+        assert!(
+            back.starts_with(&format!(
+                "/w/{SLUG}/accounts/{masto}/mastodon/callback?code="
+            )),
+            "{back}"
+        );
+        // Someone else coming back with this state is refused.
+        let r = w.get_page(Some(&manager), &back).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "[{label}]");
+        assert!(store.connection(masto).await.unwrap().is_none());
+        // The person who started it: connected as alice.
+        let r = w.get_page(Some(&owner), &back).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "[{label}] {}",
+            page_text(r).await
+        );
+        assert_eq!(location(&r), format!("/w/{SLUG}/accounts?done=connected"));
+        let conn = store.connection(masto).await.unwrap().unwrap();
+        assert_eq!(conn.remote_id, alice.id, "[{label}]");
+        let (sealed, creds) = stored_credentials(&w, masto).await;
+        let relais_connect::Credentials::Mastodon {
+            instance,
+            access_token,
+        } = creds
+        else {
+            panic!("not Mastodon credentials");
+        };
+        assert_eq!(instance, server.url());
+        assert!(!sealed.contains(&access_token));
+        assert!(!contains(&sqlite_bytes(&w), &access_token), "[{label}]");
+        let shown = everything_shown(&w, &owner, masto).await;
+        assert!(
+            !shown.contains(&access_token) && !shown.contains(&token) && !shown.contains(&token2),
+            "[{label}]"
+        );
+        // A code works once: coming back again is refused, the connection stays.
+        let r = w.get_page(Some(&owner), &back).await;
+        assert_eq!(r.status(), StatusCode::BAD_GATEWAY, "[{label}]");
+        assert!(page_text(r)
+            .await
+            .contains("n'a pas accepté le code d'autorisation"));
+        assert_eq!(
+            store.connection(masto).await.unwrap().unwrap().remote_id,
+            alice.id
+        );
+        // A Mastodon token pasted for the Bluesky account is refused as such.
+        let bsky = account(store, ws, Network::Bluesky).await;
+        let r = w
+            .api(
+                Some(&owner),
+                "PUT",
+                &format!("/api/v1/workspaces/{SLUG}/accounts/{bsky}/connection"),
+                Some(&format!(
+                    "{{\"network\":\"mastodon\",\"instance\":\"{}\",\"access_token\":\"{token}\"}}",
+                    server.url()
+                )),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(store.connection(bsky).await.unwrap().is_none());
+        w.db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bluesky_account_connects_against_the_real_pds() {
+    use relais_connect::testing::pds::TestPds;
+    let Some(pds) = TestPds::from_env("a_bluesky_account_connects_against_the_real_pds") else {
+        return;
+    };
+    for db in testing::all().await {
+        let label = db.label;
+        let w = world(db).await;
+        let store = &w.db.store;
+        let ws = md(store).await;
+        let owner = w.login("owner@demo.local").await;
+        let bsky = account(store, ws, Network::Bluesky).await;
+        let connect = format!("/w/{SLUG}/accounts/{bsky}/connect");
+        let alice = pds.create_account().await.unwrap();
+
+        // A wrong app password: refused by the PDS, nothing stored.
+        let r = w
+            .post_form(
+                Some(&owner),
+                &connect,
+                &[
+                    ("identifier", &alice.handle),
+                    ("app_password", "aaaa-bbbb-cccc-dddd"),
+                    ("service", &pds.url),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
+        let html = page_text(r).await;
+        assert!(
+            html.contains("Bluesky a refusé cette connexion"),
+            "[{label}] {html}"
+        );
+        assert!(
+            html.contains(&format!("value=\"{}\"", alice.handle)),
+            "[{label}] the handle is kept"
+        );
+        assert!(store.connection(bsky).await.unwrap().is_none());
+
+        // The right one: logged in, the session kept with the credentials, sealed.
+        let r = w
+            .post_form(
+                Some(&owner),
+                &connect,
+                &[
+                    ("identifier", &alice.handle),
+                    ("app_password", &alice.app_password),
+                    ("service", &pds.url),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "[{label}] {}",
+            page_text(r).await
+        );
+        let conn = store.connection(bsky).await.unwrap().unwrap();
+        assert_eq!(conn.remote_id, alice.did, "[{label}]");
+        let (sealed, creds) = stored_credentials(&w, bsky).await;
+        assert!(!sealed.contains(&alice.app_password));
+        let relais_connect::Credentials::Bluesky {
+            service,
+            identifier,
+            app_password,
+            session,
+        } = creds
+        else {
+            panic!("not Bluesky credentials");
+        };
+        assert_eq!(
+            (service.as_str(), identifier.as_str()),
+            (pds.url.as_str(), alice.handle.as_str())
+        );
+        assert_eq!(app_password, alice.app_password);
+        let session = session.expect("the session is stored, so the worker need not log in again");
+        assert_eq!(session.did, alice.did);
+        let bytes = sqlite_bytes(&w);
+        for secret in [
+            &alice.app_password,
+            &session.access_jwt,
+            &session.refresh_jwt,
+        ] {
+            assert!(
+                !contains(&bytes, secret),
+                "[{label}] a secret is in the database file"
+            );
+        }
+        let shown = everything_shown(&w, &owner, bsky).await;
+        for secret in [
+            &alice.app_password,
+            &session.access_jwt,
+            &session.refresh_jwt,
+        ] {
+            assert!(
+                !shown.contains(secret.as_str()),
+                "[{label}] a secret is shown"
+            );
+        }
+        let h = json(
+            &page_text(
+                w.api(
+                    Some(&owner),
+                    "GET",
+                    &format!("/api/v1/workspaces/{SLUG}/accounts/{bsky}/health"),
+                    None,
+                )
+                .await,
+            )
+            .await,
+        );
+        assert_eq!(h["state"], "connected");
+        assert_eq!(h["remote_id"], alice.did.as_str());
+        w.db.finish().await;
+    }
+}
