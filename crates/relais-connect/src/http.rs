@@ -146,7 +146,11 @@ mod tests {
             (503, "retry"),
         ];
         for (code, want) in cases {
-            let got = match status(StatusCode::from_u16(code).unwrap_or(StatusCode::OK), &h, "x") {
+            let got = match status(
+                StatusCode::from_u16(code).unwrap_or(StatusCode::OK),
+                &h,
+                "x",
+            ) {
                 ConnectorError::Auth { .. } => "auth",
                 ConnectorError::Rejected { .. } => "rejected",
                 ConnectorError::Retryable { .. } => "retry",
@@ -163,9 +167,15 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
         let mut h = HeaderMap::new();
         let at = (Utc::now() + chrono::Duration::seconds(120)).to_rfc3339();
-        h.insert("x-ratelimit-reset", HeaderValue::from_str(&at).unwrap_or(HeaderValue::from_static("")));
+        h.insert(
+            "x-ratelimit-reset",
+            HeaderValue::from_str(&at).unwrap_or(HeaderValue::from_static("")),
+        );
         let d = retry_after(&h).unwrap_or_default();
-        assert!(d > Duration::from_secs(100) && d <= Duration::from_secs(120), "{d:?}");
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
         assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 }

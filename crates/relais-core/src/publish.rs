@@ -187,7 +187,8 @@ const TID_ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
 /// bits of clock identifier, written as 13 sortable base-32 characters
 /// (atproto.com/specs/tid).
 pub fn tid(micros_since_epoch: u64, clock_id: u16) -> String {
-    let value: u64 = ((micros_since_epoch & ((1u64 << 53) - 1)) << 10) | u64::from(clock_id & 0x3ff);
+    let value: u64 =
+        ((micros_since_epoch & ((1u64 << 53) - 1)) << 10) | u64::from(clock_id & 0x3ff);
     let mut out = [0u8; 13];
     for (i, slot) in out.iter_mut().enumerate() {
         let shift = 60 - 5 * i as u32;
@@ -369,9 +370,13 @@ pub enum AccountHealth {
     NotConnected,
     Connected,
     /// The network refused the credentials: a person must reconnect.
-    ReconnectNeeded { reason: String },
+    ReconnectNeeded {
+        reason: String,
+    },
     /// The network asked us to wait.
-    RateLimited { until: DateTime<Utc> },
+    RateLimited {
+        until: DateTime<Utc>,
+    },
 }
 
 #[cfg(test)]

@@ -4,9 +4,7 @@ use crate::MediaId;
 use chrono::NaiveDate;
 
 fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .unwrap()
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
 fn local(s: &str) -> NaiveDateTime {
@@ -17,7 +15,14 @@ fn local(s: &str) -> NaiveDateTime {
 fn tids_are_13_sortable_characters_that_encode_time_and_clock() {
     // atproto.com/specs/tid: "3jzfcijpj2z2a" is a valid example.
     assert!(is_tid("3jzfcijpj2z2a"));
-    for bad in ["", "3jzfcijpj2z2", "3jzfcijpj2z2aa", "3jzfcijpj2z2A", "zzzzzzzzzzzzz", "1111111111111"] {
+    for bad in [
+        "",
+        "3jzfcijpj2z2",
+        "3jzfcijpj2z2aa",
+        "3jzfcijpj2z2A",
+        "zzzzzzzzzzzzz",
+        "1111111111111",
+    ] {
         assert!(!is_tid(bad), "{bad:?}");
     }
     let a = tid(1_700_000_000_000_000, 0);
@@ -55,7 +60,10 @@ fn parts_of_posts_threads_and_first_comments() {
     c.media = vec![media.clone()];
     c.first_comment = "  Lien en commentaire  ".into();
     let p = plan_parts(&c, Network::Bluesky);
-    let kinds: Vec<_> = p.iter().map(|x| (x.kind, x.text.as_str(), x.media.len())).collect();
+    let kinds: Vec<_> = p
+        .iter()
+        .map(|x| (x.kind, x.text.as_str(), x.media.len()))
+        .collect();
     assert_eq!(
         kinds,
         vec![
@@ -123,7 +131,11 @@ fn retries_back_off_with_jitter_honour_retry_after_and_stop_at_the_deadline() {
         (5, 1.0, Some(10), 60_000),   // ours is longer
     ];
     for (attempts, jitter, ra, want) in cases {
-        assert_eq!(delay(attempts, jitter, ra), want, "{attempts} {jitter} {ra:?}");
+        assert_eq!(
+            delay(attempts, jitter, ra),
+            want,
+            "{attempts} {jitter} {ra:?}"
+        );
     }
     // Past the deadline: give up.
     let late = due + Duration::seconds(3598);
@@ -155,7 +167,10 @@ fn paris_wall_times_across_daylight_saving_changes() {
     let paris = chrono_tz::Europe::Paris;
     // (local time, UTC instant, kind)
     let w = resolve_wall_time(paris, local("2026-03-28 02:30"));
-    assert_eq!((w.utc, w.kind), (at("2026-03-28T01:30:00Z"), WallTimeKind::Exact));
+    assert_eq!(
+        (w.utc, w.kind),
+        (at("2026-03-28T01:30:00Z"), WallTimeKind::Exact)
+    );
     // Spring forward, 29 March 2026: 02:00–02:59 does not exist; 02:30 is
     // moved to 03:30 summer time.
     let w = resolve_wall_time(paris, local("2026-03-29 02:30"));
@@ -166,11 +181,17 @@ fn paris_wall_times_across_daylight_saving_changes() {
             to_local: local("2026-03-29 03:30")
         }
     );
-    assert_eq!(w.utc.with_timezone(&paris).naive_local(), local("2026-03-29 03:30"));
+    assert_eq!(
+        w.utc.with_timezone(&paris).naive_local(),
+        local("2026-03-29 03:30")
+    );
     let w = resolve_wall_time(paris, local("2026-03-29 02:00"));
     assert_eq!(w.utc, at("2026-03-29T01:00:00Z"));
     let w = resolve_wall_time(paris, local("2026-03-29 03:00"));
-    assert_eq!((w.utc, w.kind), (at("2026-03-29T01:00:00Z"), WallTimeKind::Exact));
+    assert_eq!(
+        (w.utc, w.kind),
+        (at("2026-03-29T01:00:00Z"), WallTimeKind::Exact)
+    );
     // Fall back, 25 October 2026: 02:00–02:59 happens twice; the first
     // (summer time, UTC+2) is taken and the second is reported.
     let w = resolve_wall_time(paris, local("2026-10-25 02:30"));
@@ -182,7 +203,10 @@ fn paris_wall_times_across_daylight_saving_changes() {
         }
     );
     let w = resolve_wall_time(paris, local("2026-10-25 03:00"));
-    assert_eq!((w.utc, w.kind), (at("2026-10-25T02:00:00Z"), WallTimeKind::Exact));
+    assert_eq!(
+        (w.utc, w.kind),
+        (at("2026-10-25T02:00:00Z"), WallTimeKind::Exact)
+    );
     // A zone without DST never shifts.
     let w = resolve_wall_time(chrono_tz::America::Cayenne, local("2026-03-29 02:30"));
     assert_eq!(w.kind, WallTimeKind::Exact);
@@ -193,11 +217,7 @@ fn paris_wall_times_across_daylight_saving_changes() {
 fn states_round_trip_and_only_pending_is_cancellable() {
     for s in DeliveryState::ALL {
         assert_eq!(DeliveryState::parse(s.as_str()), Some(s));
-        assert_eq!(
-            s.is_cancellable(),
-            s == DeliveryState::Pending,
-            "{s:?}"
-        );
+        assert_eq!(s.is_cancellable(), s == DeliveryState::Pending, "{s:?}");
     }
     assert_eq!(DeliveryState::parse("done"), None);
     for k in [PartKind::Post, PartKind::ThreadPart, PartKind::FirstComment] {
