@@ -134,6 +134,12 @@ pub fn app(state: AppState) -> Router {
             Duration::from_secs(limits.request_timeout_secs),
         ))
         .layer(from_fn_with_state(state.clone(), render::render_errors))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path, never the query: an OAuth callback carries its
+        // code and sealed state there.
+        .layer(TraceLayer::new_for_http().make_span_with(
+            |req: &axum::http::Request<axum::body::Body>| {
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+            },
+        ))
         .with_state(state)
 }
