@@ -52,6 +52,44 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Opens a transaction that is going to write.
+///
+/// SQLite: `BEGIN IMMEDIATE` takes the write lock at the start, where
+/// `busy_timeout` waits for it. A deferred `BEGIN` that reads first and
+/// writes later fails at once with `SQLITE_BUSY` ("database is locked") when
+/// another connection or process committed in between: its snapshot is stale
+/// and waiting cannot help, so the busy handler is not called. That is what a
+/// web request racing the worker hit. PostgreSQL: a plain `BEGIN`.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>,
+    > + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>,
+    > + Send {
+        self.begin()
+    }
+}
+
 /// The database behind a [`Store`].
 #[derive(Debug, Clone)]
 pub(crate) enum Backend {

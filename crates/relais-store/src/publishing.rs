@@ -14,6 +14,7 @@
 
 use crate::audit::{write_audit, AuditRecord};
 use crate::time::{now, DbTime};
+use crate::BeginWrite;
 use crate::{on_pool, Backend, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use relais_core::audit::AuditAction;
@@ -696,7 +697,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let found: Option<(String,)> =
                 sqlx::query_as("SELECT handle FROM accounts WHERE id = $1 AND workspace_id = $2")
                     .bind(account.0)
@@ -748,7 +749,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let found: Option<(String,)> =
                 sqlx::query_as("SELECT handle FROM accounts WHERE id = $1 AND workspace_id = $2")
                     .bind(account.0)
@@ -844,7 +845,7 @@ impl Store {
     {
         let at = now();
         let n = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let rows: Vec<(i64, String)> = sqlx::query_as(
                 "SELECT account_id, credentials FROM account_connections ORDER BY account_id",
             )
@@ -894,7 +895,7 @@ impl Store {
     ) -> Result<Option<Told>> {
         let at = now();
         let told = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let found: Option<(String, i64)> = sqlx::query_as(
                 "SELECT c.health, a.workspace_id FROM account_connections c JOIN accounts a ON a.id = c.account_id \
                  WHERE c.account_id = $1",
@@ -1101,7 +1102,7 @@ impl Store {
         let at = now();
         let starts_at = DbTime::from(starts_at).0;
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let found: Option<(String, i64, String)> = sqlx::query_as(
                 "SELECT status, version, doc FROM entries WHERE id = $1 AND workspace_id = $2",
             )
@@ -1320,7 +1321,7 @@ impl Store {
     ) -> Result<Option<Told>> {
         let at = now();
         let told = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<(i64, i64)> = sqlx::query_as(
                 "UPDATE deliveries SET state = 'missed', version = version + 1, finished_at = $3, last_error = $4 \
                  WHERE id = $1 AND version = $2 AND state = 'pending' AND attempts = 0 \
@@ -1423,7 +1424,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "UPDATE delivery_parts SET remote_id = $3, remote_cid = $4, remote_url = $5, published_at = $6 \
                  WHERE delivery_id = $1 AND position = $2 AND published_at IS NULL",
@@ -1484,7 +1485,7 @@ impl Store {
     ) -> Result<Option<Told>> {
         let at = now();
         let told = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (state, next, detail, name, retry_at): (
                 &str,
                 DateTime<Utc>,

@@ -752,3 +752,55 @@ async fn connections_scenario(store: &Store) {
 async fn connections_are_sealed_flagged_rotated_and_never_audited_in_clear() {
     on_every_backend!(connections_scenario);
 }
+
+/// Two processes on one SQLite file (the web and the worker) each edit
+/// entries in read-then-write transactions. Every write must wait for the
+/// lock rather than fail with "database is locked": a deferred transaction
+/// whose snapshot went stale cannot be helped by `busy_timeout`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_handles_on_one_sqlite_file_never_fail_with_database_is_locked() {
+    let db = testing::sqlite().await;
+    let f = fixture(&db.store).await;
+    let other = Store::connect(&db.url, &relais_store::ConnectOptions::default())
+        .await
+        .unwrap();
+    let due = Utc::now() + Duration::hours(1);
+    let mut tasks = Vec::new();
+    for (n, store) in [db.store.clone(), other.clone(), db.store.clone(), other]
+        .into_iter()
+        .enumerate()
+    {
+        let me = Actor::user(&f.cm);
+        let ws = f.ws.id;
+        let content = EntryContent {
+            title: format!("Writer {n}"),
+            accounts: vec![f.bsky.id],
+            starts_at: Some(due),
+            timezone: "Europe/Paris".into(),
+            body: "texte".into(),
+            ..EntryContent::default()
+        };
+        let e = store
+            .create_entry(&me, ws, Status::Draft, &content)
+            .await
+            .unwrap();
+        tasks.push(tokio::spawn(async move {
+            let mut version = e.version;
+            for i in 0..150 {
+                let mut c = content.clone();
+                c.body = format!("texte {i}");
+                let saved = store
+                    .update_entry(&me, ws, e.id, version, &c)
+                    .await
+                    .unwrap_or_else(|err| panic!("writer {n}, edit {i}: {err:?}"));
+                version = saved.version;
+            }
+            version
+        }));
+    }
+    for t in tasks {
+        let version = t.await.unwrap();
+        assert!(version > 150, "every edit was saved ({version})");
+    }
+    db.finish().await;
+}
