@@ -543,7 +543,9 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
     })?;
     let local = listener.local_addr()?;
     let vault = publish_cmd::vault(&config)?;
-    let state = relais_web::AppState::new(store.clone(), config.clone())?;
+    // The web seals the credentials a person connects; the worker opens them.
+    let state =
+        relais_web::AppState::new(store.clone(), config.clone())?.with_vault((*vault).clone());
     let app = relais_web::app(state);
 
     let shutdown = CancellationToken::new();
