@@ -43,6 +43,7 @@ connect-back = Back to the accounts
 connect-link = Connect
 connect-link-again = Reconnect
 connect-link-label = Connect "{ $name }" to its network
+connect-link-again-label = Reconnect "{ $name }" to its network
 connect-disconnect = Disconnect
 connect-disconnect-label = Disconnect "{ $name }"
 connect-done = Account connected: relais can now publish on it.

@@ -43,6 +43,7 @@ connect-back = Retour aux comptes
 connect-link = Connecter
 connect-link-again = Reconnecter
 connect-link-label = Connecter « { $name } » à son réseau
+connect-link-again-label = Reconnecter « { $name } » à son réseau
 connect-disconnect = Déconnecter
 connect-disconnect-label = Déconnecter « { $name } »
 connect-done = Compte connecté : relais peut maintenant y publier.
