@@ -6,10 +6,21 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use std::time::Duration;
 
-/// A client with the shared options: a whole-request time-out, a shorter
-/// connection time-out (so a refused connection is told apart from a lost
-/// answer), no redirects for writes.
+/// The client of these options (built once, then shared by every connector
+/// made with them): a whole-request time-out, a shorter connection time-out
+/// (so a refused connection is told apart from a lost answer), no redirects
+/// for writes.
 pub(crate) fn client(options: &crate::ClientOptions) -> Result<reqwest::Client, ConnectorError> {
+    let cell = &options.shared.0;
+    if let Some(c) = cell.get() {
+        return Ok(c.clone());
+    }
+    let built = build(options)?;
+    // Two first uses at once: both built one, the first stored wins.
+    Ok(cell.get_or_init(|| built).clone())
+}
+
+fn build(options: &crate::ClientOptions) -> Result<reqwest::Client, ConnectorError> {
     reqwest::Client::builder()
         .timeout(options.timeout)
         .connect_timeout(options.timeout.min(Duration::from_secs(10)))

@@ -270,6 +270,11 @@ pub struct ClientOptions {
     /// Time-out of one request, connection included.
     pub timeout: Duration,
     pub user_agent: String,
+    /// The HTTP client every connector made with these options (and their
+    /// clones) uses, built on first use: one connection pool and one TLS
+    /// configuration for all accounts, instead of one per account. Credentials
+    /// travel in each request's headers, never in the client.
+    pub shared: SharedClient,
 }
 
 impl Default for ClientOptions {
@@ -277,9 +282,14 @@ impl Default for ClientOptions {
         ClientOptions {
             timeout: Duration::from_secs(30),
             user_agent: concat!("relais/", env!("CARGO_PKG_VERSION")).to_string(),
+            shared: SharedClient::default(),
         }
     }
 }
+
+/// See [`ClientOptions::shared`]. A fresh value shares nothing yet.
+#[derive(Debug, Clone, Default)]
+pub struct SharedClient(Arc<std::sync::OnceLock<reqwest::Client>>);
 
 /// The connector for stored credentials.
 pub fn connect(creds: Credentials, options: &ClientOptions) -> Result<Arc<dyn Connector>> {
