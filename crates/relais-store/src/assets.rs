@@ -4,7 +4,6 @@
 use crate::audit::{write_audit, AuditRecord};
 use crate::rows::{prefixed, WorkspaceRow, WORKSPACE_COLUMNS};
 use crate::time::{now, DbTime};
-use crate::BeginWrite;
 use crate::{on_pool, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use relais_core::audit::AuditAction;
@@ -103,7 +102,7 @@ impl Store {
     ) -> Result<usize> {
         let at = now();
         let added: usize = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let mut added = 0usize;
             for (date, label) in items {
                 let label = label.trim();
@@ -180,7 +179,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let gone: Option<(NaiveDate, String)> = sqlx::query_as(
                 "DELETE FROM observances WHERE id = $1 AND workspace_id = $2 RETURNING observed_on, label",
             )
@@ -229,7 +228,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {MEDIA_COLUMNS}"
         );
         let row: MediaRow = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let row: MediaRow = sqlx::query_as(&sql)
                 .bind(ws.0)
                 .bind(sha256)
@@ -294,7 +293,7 @@ impl Store {
         let token = relais_auth::random_token();
         let digest = relais_auth::token_digest(&token);
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let previous: Option<(DbTime,)> = sqlx::query_as(
                 "DELETE FROM feed_tokens WHERE workspace_id = $1 RETURNING created_at",
             )
@@ -332,7 +331,7 @@ impl Store {
     pub async fn revoke_feed_token(&self, actor: &Actor, ws: WorkspaceId) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let previous: Option<(DbTime,)> = sqlx::query_as(
                 "DELETE FROM feed_tokens WHERE workspace_id = $1 RETURNING created_at",
             )

@@ -2,7 +2,6 @@
 
 use crate::audit::{write_audit, AuditRecord};
 use crate::time::{now, DbTime};
-use crate::BeginWrite;
 use crate::{conflict_on, on_pool, Result, Store, StoreError};
 use relais_core::audit::AuditAction;
 use relais_core::charter::{Charter, CharterVersion};
@@ -92,7 +91,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5) RETURNING {ACCOUNT_COLUMNS}"
         );
         let row: AccountRow = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let row: AccountRow = sqlx::query_as(&sql)
                 .bind(ws.0)
                 .bind(network.as_str())
@@ -143,7 +142,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let found: Option<(String, String, String)> = sqlx::query_as(
                 "SELECT network, handle, label FROM accounts WHERE id = $1 AND workspace_id = $2",
             )
@@ -230,7 +229,7 @@ impl Store {
             detail: e.to_string(),
         })?;
         let id: i64 = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let (current,): (Option<i64>,) =
                 sqlx::query_as("SELECT MAX(version) FROM charter_versions WHERE workspace_id = $1")
                     .bind(ws.0)

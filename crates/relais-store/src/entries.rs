@@ -9,7 +9,6 @@
 use crate::audit::{write_audit, AuditRecord};
 use crate::publishing::{cancel_deliveries, schedule_deliveries};
 use crate::time::{now, DbTime};
-use crate::BeginWrite;
 use crate::{on_pool, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use relais_core::audit::AuditAction;
@@ -396,7 +395,7 @@ impl Store {
              VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {ENTRY_COLUMNS}"
         );
         let row: EntryRow = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let refs = workspace_refs!(tx, ws);
             refs.check(&content)?;
             let row: EntryRow = sqlx::query_as(&sql)
@@ -459,7 +458,7 @@ impl Store {
         let at = now();
         let content = normalized(content);
         let row: EntryRow = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let (status, version, before) = entry_state!(tx, ws, id);
             if version != expected_version {
                 return Err(StoreError::Stale);
@@ -505,7 +504,7 @@ impl Store {
         let at = now();
         let starts_at = DbTime::from(starts_at).0;
         let row: EntryRow = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let (status, version, before) = entry_state!(tx, ws, id);
             if version != expected_version {
                 return Err(StoreError::Stale);
@@ -552,7 +551,7 @@ impl Store {
     ) -> Result<Entry> {
         let at = now();
         let row: EntryRow = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let row = change_status!(tx, actor, ws, id, expected_version, to, comment, at);
             tx.commit().await?;
             row
@@ -575,7 +574,7 @@ impl Store {
         let mut seen = HashSet::new();
         let ids: Vec<EntryId> = ids.iter().copied().filter(|i| seen.insert(*i)).collect();
         let rows: Vec<EntryRow> = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let mut rows = Vec::with_capacity(ids.len());
             for id in &ids {
                 rows.push(change_status!(tx, actor, ws, *id, None, to, comment, at));
@@ -597,7 +596,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let (status, version, content) = entry_state!(tx, ws, id);
             if version != expected_version {
                 return Err(StoreError::Stale);
@@ -674,7 +673,7 @@ impl Store {
         let sql = "INSERT INTO entries (workspace_id, status, version, title, axis, starts_at, assignee_id, doc, created_by, created_at, updated_at) \
              VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id";
         let ids: Vec<i64> = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let refs = workspace_refs!(tx, ws);
             for (_, content, _) in &prepared {
                 refs.check(content)?;
@@ -729,7 +728,7 @@ impl Store {
     ) -> Result<Comment> {
         let at = now();
         let (id, author_name): (i64, String) = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let title: Option<(String,)> =
                 sqlx::query_as("SELECT title FROM entries WHERE id = $1 AND workspace_id = $2")
                     .bind(entry.0)

@@ -52,7 +52,7 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
-/// Opens a transaction that is going to write.
+/// A pool whose write transactions the store opens ([`Store::begin_write`]).
 ///
 /// SQLite: `BEGIN IMMEDIATE` takes the write lock at the start, where
 /// `busy_timeout` waits for it. A deferred `BEGIN` that reads first and
@@ -62,7 +62,9 @@ pub(crate) use on_pool;
 /// web request racing the worker hit. PostgreSQL: a plain `BEGIN`.
 pub(crate) trait BeginWrite {
     type Db: sqlx::Database;
-    fn begin_write(
+    /// Whether writers of one process take turns through the store's gate.
+    const GATED: bool;
+    fn begin_tx(
         &self,
     ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
            + Send;
@@ -70,7 +72,8 @@ pub(crate) trait BeginWrite {
 
 impl BeginWrite for SqlitePool {
     type Db = sqlx::Sqlite;
-    fn begin_write(
+    const GATED: bool = true;
+    fn begin_tx(
         &self,
     ) -> impl std::future::Future<
         Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>,
@@ -81,12 +84,39 @@ impl BeginWrite for SqlitePool {
 
 impl BeginWrite for PgPool {
     type Db = sqlx::Postgres;
-    fn begin_write(
+    const GATED: bool = false;
+    fn begin_tx(
         &self,
     ) -> impl std::future::Future<
         Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>,
     > + Send {
         self.begin()
+    }
+}
+
+/// A write transaction and, on SQLite, this process's turn to write. Used as
+/// the transaction it wraps: `&mut *tx` is the connection; `commit` ends it.
+pub(crate) struct WriteTx<DB: sqlx::Database> {
+    tx: sqlx::Transaction<'static, DB>,
+    _turn: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl<DB: sqlx::Database> WriteTx<DB> {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.tx
     }
 }
 
@@ -108,6 +138,12 @@ pub enum BackendKind {
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// SQLite allows one writer at a time. The writers of this process take
+    /// turns here, in order, instead of meeting on the file lock, where
+    /// SQLite's busy handler makes each loser sleep (1, 2, 5, 10… ms) before
+    /// it looks again. Other processes still wait on the lock
+    /// (`busy_timeout`). Unused on PostgreSQL.
+    pub(crate) write_gate: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// Connection settings that are not part of the URL.
@@ -202,6 +238,31 @@ pub fn redact_url(url: &str) -> String {
 }
 
 impl Store {
+    /// Opens a write transaction on `pool` (this store's), after this
+    /// process's turn to write on SQLite (see [`Store::write_gate`]).
+    pub(crate) async fn begin_write<P: BeginWrite>(&self, pool: &P) -> Result<WriteTx<P::Db>> {
+        let turn = self.write_turn(pool).await?;
+        let tx = pool.begin_tx().await?;
+        Ok(WriteTx { tx, _turn: turn })
+    }
+
+    /// This process's turn to write, on SQLite; held for a single-statement
+    /// write (an `UPDATE … RETURNING` outside a transaction) as well.
+    pub(crate) async fn write_turn<P: BeginWrite>(
+        &self,
+        _pool: &P,
+    ) -> Result<Option<tokio::sync::OwnedSemaphorePermit>> {
+        if !P::GATED {
+            return Ok(None);
+        }
+        self.write_gate
+            .clone()
+            .acquire_owned()
+            .await
+            .map(Some)
+            .map_err(|_| StoreError::Db(sqlx::Error::PoolClosed))
+    }
+
     /// Connects to the database named by `url` (`sqlite:…` or `postgres://…`).
     /// For SQLite the file and its directory are created if missing. Does not
     /// migrate: call [`Store::migrate`].
@@ -231,6 +292,7 @@ impl Store {
                 .map_err(|e| fail(e.to_string()))?;
             Ok(Store {
                 backend: Backend::Sqlite(pool),
+                write_gate: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
             })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options =
@@ -261,6 +323,7 @@ impl Store {
             };
             Ok(Store {
                 backend: Backend::Postgres(pool),
+                write_gate: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
             })
         } else {
             Err(StoreError::BadUrl(format!(

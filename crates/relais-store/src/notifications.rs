@@ -2,7 +2,6 @@
 
 use crate::rows::{prefixed, UserRow, USER_COLUMNS};
 use crate::time::{now, DbTime};
-use crate::BeginWrite;
 use crate::{on_pool, Result, Store, StoreError};
 use relais_core::entry::{Notification, NotificationKind};
 use relais_core::model::User;
@@ -69,7 +68,7 @@ impl Store {
             detail: e.to_string(),
         })?;
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             for user in recipients {
                 sqlx::query(
                     "INSERT INTO notifications (user_id, workspace_id, kind, entries, actor_name, comment, created_at) \

@@ -14,7 +14,6 @@
 
 use crate::audit::{write_audit, AuditRecord};
 use crate::time::{now, DbTime};
-use crate::BeginWrite;
 use crate::{on_pool, Backend, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use relais_core::audit::AuditAction;
@@ -697,7 +696,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let found: Option<(String,)> =
                 sqlx::query_as("SELECT handle FROM accounts WHERE id = $1 AND workspace_id = $2")
                     .bind(account.0)
@@ -749,7 +748,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let found: Option<(String,)> =
                 sqlx::query_as("SELECT handle FROM accounts WHERE id = $1 AND workspace_id = $2")
                     .bind(account.0)
@@ -811,6 +810,7 @@ impl Store {
     pub async fn update_sealed_credentials(&self, account: AccountId, sealed: &str) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
+            let _turn = self.write_turn(pool).await?;
             sqlx::query(
             "UPDATE account_connections SET credentials = $2, updated_at = $3 WHERE account_id = $1"
         )
@@ -845,7 +845,7 @@ impl Store {
     {
         let at = now();
         let n = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let rows: Vec<(i64, String)> = sqlx::query_as(
                 "SELECT account_id, credentials FROM account_connections ORDER BY account_id",
             )
@@ -895,7 +895,7 @@ impl Store {
     ) -> Result<Option<Told>> {
         let at = now();
         let told = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let found: Option<(String, i64)> = sqlx::query_as(
                 "SELECT c.health, a.workspace_id FROM account_connections c JOIN accounts a ON a.id = c.account_id \
                  WHERE c.account_id = $1",
@@ -1102,7 +1102,7 @@ impl Store {
         let at = now();
         let starts_at = DbTime::from(starts_at).0;
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let found: Option<(String, i64, String)> = sqlx::query_as(
                 "SELECT status, version, doc FROM entries WHERE id = $1 AND workspace_id = $2",
             )
@@ -1185,6 +1185,7 @@ impl Store {
              LIMIT $4";
         let rows: Vec<(i64,)> = match &self.backend {
             Backend::Sqlite(pool) => {
+                let _turn = self.write_turn(pool).await?;
                 let sql = format!(
                     "UPDATE publish_queues SET lease_owner = $1, lease_expires_at = $2 \
                      WHERE account_id IN ({candidates}) RETURNING account_id"
@@ -1231,6 +1232,7 @@ impl Store {
                 list.join(", ")
             );
             let rows: Vec<(i64,)> = on_pool!(self, |pool| {
+                let _turn = self.write_turn(pool).await?;
                 let mut q = sqlx::query_as(&sql).bind(owner).bind(DbTime::from(until));
                 for a in chunk {
                     q = q.bind(a.0);
@@ -1245,6 +1247,7 @@ impl Store {
     /// Gives an account's queue back (the worker is done with it for now).
     pub async fn release_queue(&self, owner: &str, account: AccountId) -> Result<()> {
         on_pool!(self, |pool| {
+            let _turn = self.write_turn(pool).await?;
             sqlx::query(
                 "UPDATE publish_queues SET lease_owner = NULL, lease_expires_at = NULL \
              WHERE account_id = $1 AND lease_owner = $2",
@@ -1265,6 +1268,7 @@ impl Store {
         reason: &str,
     ) -> Result<()> {
         on_pool!(self, |pool| {
+            let _turn = self.write_turn(pool).await?;
             sqlx::query(
             "UPDATE publish_queues SET paused_until = $2, pause_reason = $3 WHERE account_id = $1"
         )
@@ -1321,7 +1325,7 @@ impl Store {
     ) -> Result<Option<Told>> {
         let at = now();
         let told = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let row: Option<(i64, i64)> = sqlx::query_as(
                 "UPDATE deliveries SET state = 'missed', version = version + 1, finished_at = $3, last_error = $4 \
                  WHERE id = $1 AND version = $2 AND state = 'pending' AND attempts = 0 \
@@ -1388,13 +1392,16 @@ impl Store {
         let Some((before,)) = before else {
             return Ok(None);
         };
-        let row: Option<DeliveryRow> = on_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(id.0)
-            .bind(version)
-            .bind(DbTime::from(at))
-            .bind(owner)
-            .fetch_optional(pool)
-            .await?);
+        let row: Option<DeliveryRow> = on_pool!(self, |pool| {
+            let _turn = self.write_turn(pool).await?;
+            sqlx::query_as(&sql)
+                .bind(id.0)
+                .bind(version)
+                .bind(DbTime::from(at))
+                .bind(owner)
+                .fetch_optional(pool)
+                .await?
+        });
         let Some(row) = row else {
             return Ok(None);
         };
@@ -1424,7 +1431,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             sqlx::query(
                 "UPDATE delivery_parts SET remote_id = $3, remote_cid = $4, remote_url = $5, published_at = $6 \
                  WHERE delivery_id = $1 AND position = $2 AND published_at IS NULL",
@@ -1485,7 +1492,7 @@ impl Store {
     ) -> Result<Option<Told>> {
         let at = now();
         let told = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let (state, next, detail, name, retry_at): (
                 &str,
                 DateTime<Utc>,

@@ -3,7 +3,6 @@
 use crate::audit::{write_audit, AuditRecord};
 use crate::rows::{prefixed, ApiTokenRow, UserRow, USER_COLUMNS};
 use crate::time::{now, DbTime};
-use crate::BeginWrite;
 use crate::{conflict_on, on_pool, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use relais_core::audit::AuditAction;
@@ -61,7 +60,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {USER_COLUMNS}"
         );
         let user: User = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let row: UserRow = sqlx::query_as(&sql)
                 .bind(&new.email)
                 .bind(&new.display_name)
@@ -167,7 +166,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let email: Option<(String,)> =
                 sqlx::query_as("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 RETURNING email")
                     .bind(password_hash)
@@ -207,7 +206,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let before: Option<(String, Option<String>)> =
                 sqlx::query_as("SELECT email, locale FROM users WHERE id = $1")
                     .bind(user.0)
@@ -410,7 +409,7 @@ impl Store {
     ) -> Result<ApiToken> {
         let at = now();
         let token: ApiToken = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let row: ApiTokenRow = sqlx::query_as(
                 "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
                  RETURNING id, name, prefix, created_at, last_used_at",
@@ -466,7 +465,7 @@ impl Store {
     ) -> Result<()> {
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let row: Option<(String, String)> = sqlx::query_as(
                 "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL \
                  RETURNING name, prefix",

@@ -6,7 +6,6 @@ use crate::rows::{
     WORKSPACE_COLUMNS,
 };
 use crate::time::{now, DbTime};
-use crate::BeginWrite;
 use crate::{conflict_on, on_pool, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use relais_core::audit::AuditAction;
@@ -31,7 +30,7 @@ impl Store {
             "INSERT INTO workspaces (slug, name, is_demo, created_at) VALUES ($1, $2, $3, $4) RETURNING {WORKSPACE_COLUMNS}"
         );
         let ws: Workspace = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let row: WorkspaceRow = sqlx::query_as(&sql)
                 .bind(slug)
                 .bind(name)
@@ -181,7 +180,7 @@ impl Store {
         };
         let at = now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let target: Option<(String, Option<String>)> = sqlx::query_as(
                 "SELECT u.email, m.role FROM users u \
                  LEFT JOIN memberships m ON m.user_id = u.id AND m.workspace_id = $1 WHERE u.id = $2",
@@ -281,7 +280,7 @@ impl Store {
         check_membership_change(actor_role, None, Some(role), 1)?;
         let at = now();
         let inv: Invitation = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             let row: InvitationRow = sqlx::query_as(
                 "INSERT INTO invitations (workspace_id, email, role, token_hash, invited_by, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, workspace_id, email, role, expires_at",
@@ -363,7 +362,7 @@ impl Store {
         );
         let ws_sql = format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = $1");
         let result = on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = self.begin_write(pool).await?;
             // Claim the invitation first: a concurrent accept finds nothing to claim.
             let claimed: Option<(i64, i64, String, String)> = sqlx::query_as(
                 "UPDATE invitations SET accepted_at = $1 \
