@@ -123,7 +123,8 @@ pub struct PublishConfig {
     /// How long a worker's lease on an account queue lasts without a
     /// heartbeat, in seconds. A crashed worker's posts resume after this.
     pub lease_secs: u64,
-    /// How many accounts one worker publishes for at the same time.
+    /// How many accounts one worker publishes for at the same time (each
+    /// waits on its network's answers, so this bounds the posts in flight).
     pub max_accounts: u32,
     /// After downtime, posts overdue by at most this many minutes are still
     /// published (in order); older ones are marked missed and the team told.
@@ -145,7 +146,7 @@ impl Default for PublishConfig {
             worker: true,
             poll_interval_ms: 500,
             lease_secs: 30,
-            max_accounts: 64,
+            max_accounts: 256,
             grace_minutes: 30,
             retry_base_secs: 5,
             retry_max_delay_secs: 900,

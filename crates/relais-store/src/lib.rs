@@ -34,7 +34,7 @@ mod workspaces;
 pub use entries::EntryFilter;
 pub use publishing::{
     grace, AccountStatus, Attempt, Claimed, Connection, Delivery, DeliveryId, DeliveryOptions,
-    DeliveryPart, DeliveryView, Outcome, RemotePost, Told,
+    DeliveryPart, DeliveryView, Outcome, PartRecord, RemotePost, Told,
 };
 pub use time::DbTime;
 pub use users::{NewUser, SessionRecord};

@@ -78,6 +78,20 @@ pub struct Delivery {
     pub created_at: DateTime<Utc>,
 }
 
+/// One published part to record ([`Store::record_parts`]).
+#[derive(Debug, Clone)]
+pub struct PartRecord {
+    pub delivery: DeliveryId,
+    pub position: i64,
+    pub remote: RemotePost,
+    /// Found on the network by reconciliation rather than sent now.
+    pub reconciled: bool,
+    /// The delivery's last part: it is published and its entry settles.
+    pub last: bool,
+    pub worker: String,
+    pub started_at: DateTime<Utc>,
+}
+
 /// Where a published part lives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemotePost {
@@ -1287,17 +1301,30 @@ impl Store {
         account: AccountId,
         at: DateTime<Utc>,
     ) -> Result<Option<Delivery>> {
+        Ok(self.due_deliveries(account, at, 1).await?.pop())
+    }
+
+    /// Up to `limit` of the account's due deliveries, earliest first, as read
+    /// now: each must still be claimed ([`Store::claim_read`]), which fails if
+    /// it changed since.
+    pub async fn due_deliveries(
+        &self,
+        account: AccountId,
+        at: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Delivery>> {
         let sql = format!(
             "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE account_id = $1 \
              AND state IN ('pending', 'sending', 'unconfirmed') AND next_attempt_at <= $2 \
-             ORDER BY next_attempt_at, due_at, id LIMIT 1"
+             ORDER BY next_attempt_at, due_at, id LIMIT $3"
         );
-        let row: Option<DeliveryRow> = on_pool!(self, |pool| sqlx::query_as(&sql)
+        let rows: Vec<DeliveryRow> = on_pool!(self, |pool| sqlx::query_as(&sql)
             .bind(account.0)
             .bind(DbTime::from(at))
-            .fetch_optional(pool)
+            .bind(limit)
+            .fetch_all(pool)
             .await?);
-        row.map(Delivery::try_from).transpose()
+        rows.into_iter().map(Delivery::try_from).collect()
     }
 
     /// How many parts this account published since `since` (its own quota).
@@ -1374,14 +1401,6 @@ impl Store {
         version: i64,
         at: DateTime<Utc>,
     ) -> Result<Option<Claimed>> {
-        let sql = format!(
-            "UPDATE deliveries SET state = 'sending', version = version + 1, attempts = attempts + 1, \
-             first_attempt_at = COALESCE(first_attempt_at, $3) \
-             WHERE id = $1 AND version = $2 AND state IN ('pending', 'sending', 'unconfirmed') \
-             AND EXISTS (SELECT 1 FROM publish_queues q WHERE q.account_id = deliveries.account_id \
-                 AND q.lease_owner = $4 AND q.lease_expires_at > $3) \
-             RETURNING {DELIVERY_COLUMNS}"
-        );
         let before: Option<(String,)> = on_pool!(self, |pool| sqlx::query_as(
             "SELECT state FROM deliveries WHERE id = $1 AND version = $2"
         )
@@ -1392,6 +1411,30 @@ impl Store {
         let Some((before,)) = before else {
             return Ok(None);
         };
+        self.claim_read(owner, id, version, before != "pending", at)
+            .await
+    }
+
+    /// [`Store::claim_delivery`] for a delivery the caller read at `version`
+    /// (its state then is its state now if the claim wins: every change of
+    /// state moves the version). `maybe_sent`: it was `sending` or
+    /// `unconfirmed` when read, so its current part may already be out.
+    pub async fn claim_read(
+        &self,
+        owner: &str,
+        id: DeliveryId,
+        version: i64,
+        maybe_sent: bool,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Claimed>> {
+        let sql = format!(
+            "UPDATE deliveries SET state = 'sending', version = version + 1, attempts = attempts + 1, \
+             first_attempt_at = COALESCE(first_attempt_at, $3) \
+             WHERE id = $1 AND version = $2 AND state IN ('pending', 'sending', 'unconfirmed') \
+             AND EXISTS (SELECT 1 FROM publish_queues q WHERE q.account_id = deliveries.account_id \
+                 AND q.lease_owner = $4 AND q.lease_expires_at > $3) \
+             RETURNING {DELIVERY_COLUMNS}"
+        );
         let row: Option<DeliveryRow> = on_pool!(self, |pool| {
             let _turn = self.write_turn(pool).await?;
             sqlx::query_as(&sql)
@@ -1410,7 +1453,7 @@ impl Store {
         Ok(Some(Claimed {
             delivery,
             parts,
-            maybe_sent: before != "pending",
+            maybe_sent,
         }))
     }
 
@@ -1429,48 +1472,79 @@ impl Store {
         worker: &str,
         started_at: DateTime<Utc>,
     ) -> Result<()> {
+        self.record_parts(&[PartRecord {
+            delivery: id,
+            position,
+            remote: remote.clone(),
+            reconciled,
+            last,
+            worker: worker.to_string(),
+            started_at,
+        }])
+        .await
+    }
+
+    /// [`Store::record_part`] for several parts (of any deliveries) in one
+    /// transaction: a worker's group commit. All are recorded or none.
+    pub async fn record_parts(&self, records: &[PartRecord]) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
         let at = now();
         on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
-            sqlx::query(
-                "UPDATE delivery_parts SET remote_id = $3, remote_cid = $4, remote_url = $5, published_at = $6 \
-                 WHERE delivery_id = $1 AND position = $2 AND published_at IS NULL",
-            )
-            .bind(id.0)
-            .bind(position)
-            .bind(&remote.id)
-            .bind(remote.cid.as_deref())
-            .bind(remote.url.as_deref())
-            .bind(DbTime::from(at))
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE deliveries SET parts_done = $2 + 1, \
-                 remote_url = COALESCE(remote_url, $3) WHERE id = $1 AND parts_done <= $2",
-            )
-            .bind(id.0)
-            .bind(position)
-            .bind(remote.url.as_deref())
-            .execute(&mut *tx)
-            .await?;
-            let outcome = if reconciled {
-                "reconciled"
-            } else {
-                "published"
-            };
-            let detail = remote.url.clone().unwrap_or_else(|| remote.id.clone());
-            insert_attempt!(tx, id, position, worker, started_at, at, outcome, &detail, None);
-            if last {
-                let row: Option<(i64,)> = sqlx::query_as(
-                    "UPDATE deliveries SET state = 'published', version = version + 1, last_error = '', \
-                     finished_at = $2 WHERE id = $1 AND state = 'sending' RETURNING entry_id",
+            for r in records {
+                let id = r.delivery;
+                let position = r.position;
+                let remote = &r.remote;
+                sqlx::query(
+                    "UPDATE delivery_parts SET remote_id = $3, remote_cid = $4, remote_url = $5, published_at = $6 \
+                     WHERE delivery_id = $1 AND position = $2 AND published_at IS NULL",
                 )
                 .bind(id.0)
+                .bind(position)
+                .bind(&remote.id)
+                .bind(remote.cid.as_deref())
+                .bind(remote.url.as_deref())
                 .bind(DbTime::from(at))
-                .fetch_optional(&mut *tx)
+                .execute(&mut *tx)
                 .await?;
-                if let Some((entry,)) = row {
-                    settle_entry!(tx, entry, at);
+                let outcome = if r.reconciled {
+                    "reconciled"
+                } else {
+                    "published"
+                };
+                let detail = remote.url.clone().unwrap_or_else(|| remote.id.clone());
+                let worker = r.worker.as_str();
+                let started_at = r.started_at;
+                insert_attempt!(tx, id, position, worker, started_at, at, outcome, &detail, None);
+                if r.last {
+                    // Progress and the published state in one statement.
+                    let row: Option<(i64,)> = sqlx::query_as(
+                        "UPDATE deliveries SET parts_done = $3 + 1, \
+                         remote_url = COALESCE(remote_url, $4), state = 'published', \
+                         version = version + 1, last_error = '', finished_at = $2 \
+                         WHERE id = $1 AND state = 'sending' AND parts_done <= $3 RETURNING entry_id",
+                    )
+                    .bind(id.0)
+                    .bind(DbTime::from(at))
+                    .bind(position)
+                    .bind(remote.url.as_deref())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some((entry,)) = row {
+                        settle_entry!(tx, entry, at);
+                    }
+                } else {
+                    sqlx::query(
+                        "UPDATE deliveries SET parts_done = $2 + 1, \
+                         remote_url = COALESCE(remote_url, $3) WHERE id = $1 AND parts_done <= $2",
+                    )
+                    .bind(id.0)
+                    .bind(position)
+                    .bind(remote.url.as_deref())
+                    .execute(&mut *tx)
+                    .await?;
                 }
             }
             tx.commit().await?;

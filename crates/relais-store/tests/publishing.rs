@@ -804,3 +804,71 @@ async fn two_handles_on_one_sqlite_file_never_fail_with_database_is_locked() {
     }
     db.finish().await;
 }
+
+/// The worker's group commit: the parts of several deliveries recorded in one
+/// transaction publish each delivery and settle each entry whose round is done.
+async fn group_commit_scenario(store: &Store) {
+    use relais_store::PartRecord;
+    let f = fixture(store).await;
+    let now = Utc::now();
+    let until = now + Duration::seconds(30);
+    let mut entries = Vec::new();
+    for title in ["Un", "Deux"] {
+        let e = approved(store, &f, title, now - Duration::seconds(1)).await;
+        entries.push(schedule(store, &f, &e).await.unwrap());
+    }
+    store.lease_queues("W", now, until, 10).await.unwrap();
+    let mut records = Vec::new();
+    for account in [f.bsky.id, f.masto.id] {
+        // Both deliveries of the account, read ahead and claimed one by one.
+        let due = store.due_deliveries(account, now, 16).await.unwrap();
+        assert_eq!(due.len(), 2);
+        for d in due {
+            let c = store
+                .claim_delivery("W", d.id, d.version, now)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(c.parts.len(), 1);
+            records.push(PartRecord {
+                delivery: d.id,
+                position: 0,
+                remote: RemotePost {
+                    id: format!("remote-{}", d.id.0),
+                    cid: None,
+                    url: Some(format!("https://example.test/{}", d.id.0)),
+                },
+                reconciled: false,
+                last: true,
+                worker: "W".into(),
+                started_at: now,
+            });
+        }
+    }
+    assert_eq!(records.len(), 4);
+    store.record_parts(&records).await.unwrap();
+    for e in &entries {
+        let after = store.get_entry(f.ws.id, e.id).await.unwrap().unwrap();
+        assert_eq!(after.status, Status::Published, "{}", after.content.title);
+        for v in store.entry_deliveries(f.ws.id, e.id).await.unwrap() {
+            assert_eq!(v.delivery.state, DeliveryState::Published);
+            assert_eq!(v.delivery.parts_done, 1);
+            let url = format!("https://example.test/{}", v.delivery.id.0);
+            assert_eq!(v.delivery.remote_url.as_deref(), Some(url.as_str()));
+            assert_eq!(v.attempts.len(), 1);
+        }
+    }
+    // Recording the same parts again leaves each delivery published once.
+    store.record_parts(&records).await.unwrap();
+    for e in &entries {
+        for v in store.entry_deliveries(f.ws.id, e.id).await.unwrap() {
+            assert_eq!(v.delivery.state, DeliveryState::Published);
+            assert_eq!(v.delivery.parts_done, 1);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_group_commit_publishes_each_delivery_and_settles_each_entry() {
+    on_every_backend!(group_commit_scenario);
+}

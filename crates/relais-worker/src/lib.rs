@@ -23,7 +23,7 @@ use relais_connect::{
 };
 use relais_core::publish::{lateness, quota, Lateness, Retry, RetryPolicy};
 use relais_core::{AccountId, Network};
-use relais_store::{Claimed, Delivery, DeliveryPart, Outcome, RemotePost, Store, Told};
+use relais_store::{Claimed, Delivery, DeliveryPart, Outcome, PartRecord, RemotePost, Store, Told};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
@@ -97,6 +97,56 @@ struct Inner {
     connectors: Mutex<HashMap<AccountId, Cached>>,
     /// Accounts this worker is publishing for now (their leases are renewed).
     active: Mutex<HashSet<AccountId>>,
+    /// The group commit of published parts while [`Worker::run`] runs.
+    recorder: Mutex<Option<Recorder>>,
+}
+
+/// A published part waiting for its group commit, and who waits for it.
+type RecordJob = (
+    PartRecord,
+    tokio::sync::oneshot::Sender<relais_store::Result<()>>,
+);
+type Recorder = tokio::sync::mpsc::UnboundedSender<RecordJob>;
+
+/// How many due deliveries of an account are read at once.
+const READ_AHEAD: i64 = 16;
+
+/// The most parts one group commit writes.
+const RECORD_BATCH: usize = 256;
+
+/// Records published parts in batches: each account's task waits until its
+/// part is committed, as it would for its own transaction, but the parts that
+/// arrived meanwhile share one transaction (on SQLite, one turn of the single
+/// writer instead of one each). A failed batch is retried one part at a time,
+/// so one bad part cannot fail the others.
+async fn record_in_batches(
+    store: Store,
+    mut jobs: tokio::sync::mpsc::UnboundedReceiver<RecordJob>,
+) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < RECORD_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let records: Vec<PartRecord> = batch.iter().map(|(r, _)| r.clone()).collect();
+        match store.record_parts(&records).await {
+            Ok(()) => {
+                for (_, done) in batch {
+                    let _ = done.send(Ok(()));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, parts = batch.len(), "recording a batch of published parts failed; recording them one at a time");
+                for (r, done) in batch {
+                    let one = store.record_parts(std::slice::from_ref(&r)).await;
+                    let _ = done.send(one);
+                }
+            }
+        }
+    }
 }
 
 /// What one pass over the due queues did (for tests and the benchmark).
@@ -122,6 +172,7 @@ impl Worker {
                 notifier,
                 connectors: Mutex::new(HashMap::new()),
                 active: Mutex::new(HashSet::new()),
+                recorder: Mutex::new(None),
             }),
         }
     }
@@ -135,6 +186,11 @@ impl Worker {
     /// queues back.
     pub async fn run(&self, cancel: CancellationToken) {
         tracing::info!(worker = self.id(), "publishing worker started");
+        let (jobs, queue) = tokio::sync::mpsc::unbounded_channel();
+        let recording = tokio::spawn(record_in_batches(self.inner.store.clone(), queue));
+        if let Ok(mut r) = self.inner.recorder.lock() {
+            *r = Some(jobs);
+        }
         let mut tasks: JoinSet<()> = JoinSet::new();
         let heartbeat = {
             let me = self.clone();
@@ -188,6 +244,13 @@ impl Worker {
             }
         }
         heartbeat.abort();
+        // Every task is done: the last parts are committed, then it stops.
+        if let Ok(mut r) = self.inner.recorder.lock() {
+            *r = None;
+        }
+        if let Err(e) = recording.await {
+            tracing::error!(error = %e, "the recorder of published parts stopped abnormally");
+        }
         tracing::info!(worker = self.id(), "publishing worker stopped");
     }
 
@@ -278,12 +341,26 @@ impl Worker {
         let mut quota_left: Option<(i64, i64)> = None; // (left, window secs)
                                                        // The account's connector, looked up once per lease while all goes well.
         let mut connector: Option<Arc<dyn Connector>> = None;
+        // Due deliveries read ahead (each is still claimed before it is sent),
+        // and whether any of the last read won its claim.
+        let mut due: std::collections::VecDeque<Delivery> = std::collections::VecDeque::new();
+        let mut claimed_any = true;
         loop {
             if cancel.is_cancelled() {
                 return Ok(());
             }
             let now = Utc::now();
-            let Some(d) = store.next_due_delivery(account, now).await? else {
+            if due.is_empty() {
+                if !claimed_any {
+                    // Every claim of the last read lost (the lease is gone, or
+                    // they all changed): give the queue back, the next pass
+                    // looks again.
+                    return Ok(());
+                }
+                due.extend(store.due_deliveries(account, now, READ_AHEAD).await?);
+                claimed_any = false;
+            }
+            let Some(d) = due.pop_front() else {
                 return Ok(());
             };
             // Downtime: never attempted and too late → missed, the team told.
@@ -302,6 +379,7 @@ impl Worker {
                     .mark_missed(&self.inner.options.id, d.id, d.version, &detail)
                     .await?
                 {
+                    claimed_any = true;
                     self.inner.notifier.send(&self.inner.store, told).await;
                 }
                 continue;
@@ -327,14 +405,16 @@ impl Worker {
                     return Ok(());
                 }
             }
+            let maybe_sent = d.state != relais_core::publish::DeliveryState::Pending;
             let Some(claimed) = store
-                .claim_delivery(&self.inner.options.id, d.id, d.version, now)
+                .claim_read(&self.inner.options.id, d.id, d.version, maybe_sent, now)
                 .await?
             else {
                 // Cancelled, rescheduled or deleted meanwhile, or the lease was
                 // lost: nothing is sent.
                 continue;
             };
+            claimed_any = true;
             let sent = self.deliver(account, claimed, &mut connector).await?;
             if let Some((left, _)) = quota_left.as_mut() {
                 *left -= sent;
@@ -456,21 +536,20 @@ impl Worker {
             self.keep_credentials(account, &*connector).await;
             match result {
                 Ok(remote) => {
-                    store
-                        .record_part(
-                            delivery.id,
-                            part.position,
-                            &RemotePost {
-                                id: remote.id.clone(),
-                                cid: remote.cid.clone(),
-                                url: remote.url.clone(),
-                            },
-                            reconciled,
-                            i + 1 == parts.len(),
-                            worker,
-                            part_started,
-                        )
-                        .await?;
+                    self.record(PartRecord {
+                        delivery: delivery.id,
+                        position: part.position,
+                        remote: RemotePost {
+                            id: remote.id.clone(),
+                            cid: remote.cid.clone(),
+                            url: remote.url.clone(),
+                        },
+                        reconciled,
+                        last: i + 1 == parts.len(),
+                        worker: worker.to_string(),
+                        started_at: part_started,
+                    })
+                    .await?;
                     published[i] = Some(remote);
                     sent_now += 1;
                 }
@@ -500,6 +579,21 @@ impl Worker {
             self.tell(told).await;
         }
         Ok(sent_now)
+    }
+
+    /// Records a published part and returns once it is committed: through the
+    /// group commit while the worker runs, else on its own.
+    async fn record(&self, record: PartRecord) -> anyhow_like::Result<()> {
+        let recorder = self.inner.recorder.lock().ok().and_then(|r| r.clone());
+        if let Some(recorder) = recorder {
+            let (done, committed) = tokio::sync::oneshot::channel();
+            if recorder.send((record.clone(), done)).is_ok() {
+                if let Ok(result) = committed.await {
+                    return result;
+                }
+            }
+        }
+        self.inner.store.record_parts(&[record]).await
     }
 
     /// Records a failed call by its class.
