@@ -634,6 +634,12 @@ impl MastodonServer {
             .collect()
     }
 
+    /// How many statuses exist (deleted ones excluded), without copying them.
+    pub fn status_count(&self) -> usize {
+        let st = lock(&self.shared.state);
+        st.statuses.iter().filter(|s| !s.deleted).count()
+    }
+
     /// Every status ever created, deleted ones included.
     pub fn all_statuses(&self) -> Vec<Status> {
         let st = lock(&self.shared.state);
