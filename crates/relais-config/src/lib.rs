@@ -146,7 +146,7 @@ impl Default for PublishConfig {
             worker: true,
             poll_interval_ms: 500,
             lease_secs: 30,
-            max_accounts: 256,
+            max_accounts: 64,
             grace_minutes: 30,
             retry_base_secs: 5,
             retry_max_delay_secs: 900,
