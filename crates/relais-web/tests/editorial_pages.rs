@@ -544,6 +544,10 @@ async fn the_composer_creates_edits_refuses_stale_saves_and_follows_the_workflow
             "[{label}] {html}"
         );
         assert!(html.contains("value=\"draft\""), "[{label}] {html}");
+        assert!(
+            !html.contains("id=\"move-form\""),
+            "[{label}] a submitted entry cannot be moved: no move form"
+        );
 
         // Comments: the client comments on what was submitted.
         let r = w
