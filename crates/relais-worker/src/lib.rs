@@ -108,6 +108,15 @@ type RecordJob = (
 );
 type Recorder = tokio::sync::mpsc::UnboundedSender<RecordJob>;
 
+/// When the network said no request is left before a reset still to come:
+/// that reset.
+fn exhausted(connector: &dyn Connector) -> Option<DateTime<Utc>> {
+    connector
+        .rate_limit()
+        .filter(|rl| rl.remaining == 0 && rl.reset_at > Utc::now())
+        .map(|rl| rl.reset_at)
+}
+
 /// How many due deliveries of an account are read at once.
 const READ_AHEAD: i64 = 16;
 
@@ -416,6 +425,11 @@ impl Worker {
             };
             claimed_any = true;
             let sent = self.deliver(account, claimed, &mut connector).await?;
+            // No requests left: the queue is paused until the reset (see
+            // `respect_rate_limit`); give it back rather than send into a 429.
+            if connector.as_deref().and_then(exhausted).is_some() {
+                return Ok(());
+            }
             if let Some((left, _)) = quota_left.as_mut() {
                 *left -= sent;
             }
@@ -568,7 +582,22 @@ impl Worker {
                         .map(|_| sent_now);
                 }
             }
-            self.respect_rate_limit(account, &*connector).await?;
+            if let Some(reset) = self.respect_rate_limit(account, &*connector).await? {
+                if let Some(next) = parts.get(i + 1) {
+                    // The rest of the thread waits for the network's reset.
+                    let outcome = Outcome::Retry {
+                        at: reset,
+                        detail: "rate limited: no requests left until the reset".into(),
+                        rate_limited: true,
+                    };
+                    let told = store
+                        .finish_attempt(worker, delivery.id, next.position, Utc::now(), &outcome)
+                        .await?;
+                    self.tell(told).await;
+                    *cached = Some(connector.clone());
+                    return Ok(sent_now);
+                }
+            }
         }
         *cached = Some(connector.clone());
         if sent_now == 0 {
@@ -700,20 +729,19 @@ impl Worker {
         &self,
         account: AccountId,
         connector: &dyn Connector,
-    ) -> anyhow_like::Result<()> {
-        if let Some(rl) = connector.rate_limit() {
-            if rl.remaining == 0 && rl.reset_at > Utc::now() {
-                self.inner
-                    .store
-                    .pause_queue(
-                        account,
-                        rl.reset_at,
-                        "rate limited: no requests left until the reset",
-                    )
-                    .await?;
-            }
-        }
-        Ok(())
+    ) -> anyhow_like::Result<Option<DateTime<Utc>>> {
+        let Some(reset) = exhausted(connector) else {
+            return Ok(None);
+        };
+        self.inner
+            .store
+            .pause_queue(
+                account,
+                reset,
+                "rate limited: no requests left until the reset",
+            )
+            .await?;
+        Ok(Some(reset))
     }
 
     /// The connector of an account, built from its stored credentials (cached

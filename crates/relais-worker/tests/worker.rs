@@ -44,7 +44,14 @@ async fn world(store: &Store) -> World {
 }
 
 async fn world_with(store: &Store, mailer: Option<relais_mail::Mailer>) -> World {
-    let server = MastodonServer::start().await.unwrap();
+    world_on(store, mailer, MastodonServer::start().await.unwrap()).await
+}
+
+async fn world_on(
+    store: &Store,
+    mailer: Option<relais_mail::Mailer>,
+    server: MastodonServer,
+) -> World {
     let sys = Actor::System("test");
     let cm = store
         .create_user(
@@ -566,4 +573,55 @@ async fn a_failed_post_emails_the_team_in_their_language_with_a_link() {
         assert!(!body.contains(&w.token));
         db.finish().await;
     }
+}
+
+/// The instance's rate-limit headers are honoured: when they say no request
+/// is left, the worker stops sending for that account until the reset,
+/// instead of running into 429s; the posts wait, untried.
+async fn rate_limit_scenario(store: &Store) {
+    let server = MastodonServer::builder()
+        .rate_limit(3, std::time::Duration::from_secs(300))
+        .start()
+        .await
+        .unwrap();
+    let w = world_on(store, None, server).await;
+    let due = Utc::now() - Duration::seconds(1);
+    let mut entries = Vec::new();
+    for i in 0..5 {
+        entries.push(scheduled(store, &w, &format!("Fournée {i}"), due, |_| {}).await);
+    }
+    let cancel = CancellationToken::new();
+    let worker = w.worker.clone();
+    let stop = cancel.clone();
+    let task = tokio::spawn(async move { worker.run(stop).await });
+    // Many poll intervals: time enough to run into the limit if it were ignored.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    cancel.cancel();
+    task.await.unwrap();
+    // Three requests allowed; the third answer said none were left.
+    assert_eq!(w.server.statuses().len(), 3);
+    let refused: Vec<_> = w
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.status == Some(429))
+        .collect();
+    assert!(refused.is_empty(), "no request ran into the limit: {refused:#?}");
+    let mut untried = 0;
+    for e in &entries {
+        let (status, states, outcomes) = state_of(store, &w, e).await;
+        if status == Status::Scheduled {
+            assert_eq!(states, vec![DeliveryState::Pending]);
+            assert!(outcomes.is_empty(), "never tried: {outcomes:?}");
+            untried += 1;
+        } else {
+            assert_eq!(status, Status::Published);
+        }
+    }
+    assert_eq!(untried, 2);
+}
+
+#[tokio::test]
+async fn rate_limit_headers_pause_the_account_until_the_reset() {
+    on_every_backend!(rate_limit_scenario);
 }
