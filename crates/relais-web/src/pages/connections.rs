@@ -258,17 +258,7 @@ pub async fn connect(
         .keep("instance", &form.instance);
     let network = account.network;
     if !publishing::connectable(network) {
-        let alert = Some(tr.t("error-connect-no-connector"));
-        return draw(
-            &state,
-            &ctx,
-            &ws,
-            account,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            kept,
-            alert,
-        )
-        .await;
+        return no_connector(&state, &ctx, &ws, account, kept).await;
     }
     if state.vault().is_none() {
         return no_vault(&state, &ctx, &ws, account, kept).await;
@@ -326,6 +316,27 @@ async fn refused(
     }
 }
 
+/// The account's network cannot be connected (this way): 422, nothing stored.
+async fn no_connector(
+    state: &AppState,
+    ctx: &Ctx,
+    ws: &WsCtx,
+    account: Account,
+    kept: FormState,
+) -> AppResult<Response> {
+    let alert = Some(state.i18n.t(ctx.locale, "error-connect-no-connector"));
+    draw(
+        state,
+        ctx,
+        ws,
+        account,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        kept,
+        alert,
+    )
+    .await
+}
+
 async fn no_vault(
     state: &AppState,
     ctx: &Ctx,
@@ -376,17 +387,7 @@ pub async fn authorize(
     let tr = Tr::new(&state, ctx.locale);
     let kept = fresh_form().keep("oauth_instance", &form.oauth_instance);
     if account.network != Network::Mastodon {
-        let alert = Some(tr.t("error-connect-no-connector"));
-        return draw(
-            &state,
-            &ctx,
-            &ws,
-            account,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            kept,
-            alert,
-        )
-        .await;
+        return no_connector(&state, &ctx, &ws, account, kept).await;
     }
     let Some(vault) = state.vault() else {
         return no_vault(&state, &ctx, &ws, account, kept).await;
