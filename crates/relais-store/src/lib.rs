@@ -247,7 +247,9 @@ impl Store {
     }
 
     /// This process's turn to write, on SQLite; held for a single-statement
-    /// write (an `UPDATE … RETURNING` outside a transaction) as well.
+    /// write (an `UPDATE … RETURNING` outside a transaction) as well. The
+    /// turn is not re-entrant: while holding it, write through the
+    /// transaction only, never through another `Store` write method.
     pub(crate) async fn write_turn<P: BeginWrite>(
         &self,
         _pool: &P,
