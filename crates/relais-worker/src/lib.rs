@@ -140,17 +140,17 @@ async fn record_in_batches(
                 Err(_) => break,
             }
         }
-        let records: Vec<PartRecord> = batch.iter().map(|(r, _)| r.clone()).collect();
+        let (records, waiting): (Vec<PartRecord>, Vec<_>) = batch.into_iter().unzip();
         match store.record_parts(&records).await {
             Ok(()) => {
-                for (_, done) in batch {
+                for done in waiting {
                     let _ = done.send(Ok(()));
                 }
             }
             Err(e) => {
-                tracing::warn!(error = %e, parts = batch.len(), "recording a batch of published parts failed; recording them one at a time");
-                for (r, done) in batch {
-                    let one = store.record_parts(std::slice::from_ref(&r)).await;
+                tracing::warn!(error = %e, parts = records.len(), "recording a batch of published parts failed; recording them one at a time");
+                for (r, done) in records.iter().zip(waiting) {
+                    let one = store.record_parts(std::slice::from_ref(r)).await;
                     let _ = done.send(one);
                 }
             }
