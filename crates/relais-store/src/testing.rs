@@ -107,3 +107,16 @@ pub async fn all() -> Vec<TestDb> {
     }
     dbs
 }
+
+/// Runs `async fn scenario(&Store)` on a fresh SQLite file, then on a fresh
+/// PostgreSQL database (see [`all`]), cleaning up after each.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($scenario:ident) => {
+        for db in $crate::testing::all().await {
+            eprintln!("-- {} on {}", stringify!($scenario), db.label);
+            $scenario(&db.store).await;
+            db.finish().await;
+        }
+    };
+}

@@ -10,17 +10,9 @@ use relais_core::entry::{EntryContent, MediaKind, NotificationKind, Status, Vari
 use relais_core::model::{Actor, User, Workspace};
 use relais_core::{AccountId, EntryId, MediaId, Network, ObservanceId, Role, UserId};
 use relais_store::MembershipChange::Add;
-use relais_store::{testing, EntryFilter, NewUser, Store, StoreError};
+use relais_store::{EntryFilter, NewUser, Store, StoreError};
 
-macro_rules! on_every_backend {
-    ($scenario:ident) => {
-        for db in testing::all().await {
-            eprintln!("-- {} on {}", stringify!($scenario), db.label);
-            $scenario(&db.store).await;
-            db.finish().await;
-        }
-    };
-}
+use relais_store::on_every_backend;
 
 struct Fixture {
     owner: User,

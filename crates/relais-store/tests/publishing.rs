@@ -13,15 +13,7 @@ use relais_core::{Network, Role};
 use relais_store::MembershipChange::Add;
 use relais_store::{testing, NewUser, Outcome, RemotePost, Store, StoreError};
 
-macro_rules! on_every_backend {
-    ($scenario:ident) => {
-        for db in testing::all().await {
-            eprintln!("-- {} on {}", stringify!($scenario), db.label);
-            $scenario(&db.store).await;
-            db.finish().await;
-        }
-    };
-}
+use relais_store::on_every_backend;
 
 struct Fixture {
     cm: User,

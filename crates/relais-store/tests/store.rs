@@ -11,7 +11,7 @@ use relais_core::{Locale, Role, UserId};
 use relais_store::demo::{seed_demo, DemoError, DemoOutcome};
 use relais_store::time::now;
 use relais_store::MembershipChange::{Add, Change, Remove};
-use relais_store::{testing, NewUser, Store, StoreError};
+use relais_store::{NewUser, Store, StoreError};
 
 fn new_user(email: &str, admin: bool) -> NewUser {
     NewUser {
@@ -31,15 +31,7 @@ async fn user(store: &Store, email: &str) -> User {
 }
 
 /// Runs one scenario on every backend, naming the backend when it fails.
-macro_rules! on_every_backend {
-    ($scenario:ident) => {
-        for db in testing::all().await {
-            eprintln!("-- {} on {}", stringify!($scenario), db.label);
-            $scenario(&db.store).await;
-            db.finish().await;
-        }
-    };
-}
+use relais_store::on_every_backend;
 
 async fn users_and_settings(store: &Store) {
     let sys = Actor::System("test");

@@ -18,15 +18,7 @@ use relais_worker::{credentials_context, Notifier, Worker, WorkerOptions};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
-macro_rules! on_every_backend {
-    ($scenario:ident) => {
-        for db in testing::all().await {
-            eprintln!("-- {} on {}", stringify!($scenario), db.label);
-            $scenario(&db.store).await;
-            db.finish().await;
-        }
-    };
-}
+use relais_store::on_every_backend;
 
 struct World {
     server: MastodonServer,
@@ -606,7 +598,10 @@ async fn rate_limit_scenario(store: &Store) {
         .into_iter()
         .filter(|r| r.status == Some(429))
         .collect();
-    assert!(refused.is_empty(), "no request ran into the limit: {refused:#?}");
+    assert!(
+        refused.is_empty(),
+        "no request ran into the limit: {refused:#?}"
+    );
     let mut untried = 0;
     for e in &entries {
         let (status, states, outcomes) = state_of(store, &w, e).await;
