@@ -22,6 +22,10 @@ pub(crate) const AUDIT_INSERT: &str = "INSERT INTO audit_log \
     (workspace_id, actor_user_id, actor_label, action, target, before_json, after_json, at) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
+/// [`AUDIT_INSERT`] without its values, for several rows.
+pub(crate) const AUDIT_INSERT_MANY: &str = "INSERT INTO audit_log \
+    (workspace_id, actor_user_id, actor_label, action, target, before_json, after_json, at) VALUES";
+
 /// Writes an [`AuditRecord`] on a transaction (`$tx` is `&mut Transaction`).
 macro_rules! write_audit {
     ($tx:expr, $rec:expr) => {{
@@ -40,6 +44,35 @@ macro_rules! write_audit {
     }};
 }
 pub(crate) use write_audit;
+
+/// Writes several [`AuditRecord`]s, in order, in one statement on a
+/// transaction (`$tx` is `&mut Transaction`). Nothing when there are none.
+macro_rules! write_audits {
+    ($tx:expr, $recs:expr) => {{
+        let recs: Vec<$crate::audit::AuditRecord> = $recs;
+        if !recs.is_empty() {
+            let sql = format!(
+                "{} {}",
+                $crate::audit::AUDIT_INSERT_MANY,
+                $crate::value_rows(recs.len(), 8, 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for rec in recs {
+                q = q
+                    .bind(rec.workspace_id.map(|w| w.0))
+                    .bind(rec.actor.user_id().map(|u| u.0))
+                    .bind(rec.actor.label())
+                    .bind(rec.action.as_str())
+                    .bind(rec.target)
+                    .bind(rec.before.map(|v| v.to_string()))
+                    .bind(rec.after.map(|v| v.to_string()))
+                    .bind($crate::time::DbTime::from(rec.at));
+            }
+            q.execute(&mut *$tx).await?;
+        }
+    }};
+}
+pub(crate) use write_audits;
 
 const AUDIT_COLUMNS: &str =
     "id, workspace_id, actor_user_id, actor_label, action, target, before_json, after_json, at";

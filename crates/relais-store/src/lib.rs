@@ -33,8 +33,8 @@ mod workspaces;
 
 pub use entries::EntryFilter;
 pub use publishing::{
-    grace, AccountStatus, Attempt, Claimed, Connection, Delivery, DeliveryId, DeliveryOptions,
-    DeliveryPart, DeliveryView, Outcome, PartRecord, RemotePost, Told,
+    grace, AccountStatus, Attempt, ClaimRequest, Claimed, Connection, Delivery, DeliveryId,
+    DeliveryOptions, DeliveryPart, DeliveryView, Outcome, PartRecord, RemotePost, Told,
 };
 pub use time::DbTime;
 pub use users::{NewUser, SessionRecord};
@@ -51,6 +51,24 @@ macro_rules! on_pool {
     };
 }
 pub(crate) use on_pool;
+
+/// `$first, $first+1, …`: `n` numbered SQL parameters (both backends read
+/// `$n`).
+pub(crate) fn marks(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `(…), (…)`: `rows` rows of `cols` numbered SQL parameters from `$first`,
+/// for a multi-row `VALUES`.
+pub(crate) fn value_rows(rows: usize, cols: usize, first: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", marks(first + r * cols, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A pool whose write transactions the store opens ([`Store::begin_write`]).
 ///

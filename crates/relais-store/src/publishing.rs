@@ -12,9 +12,9 @@
 //! - only `pending` deliveries can be cancelled; a change that would cancel a
 //!   delivery being sent (or unconfirmed) is refused whole (`InFlight`).
 
-use crate::audit::{write_audit, AuditRecord};
+use crate::audit::{write_audit, write_audits, AuditRecord};
 use crate::time::{now, DbTime};
-use crate::{on_pool, Backend, Result, Store, StoreError};
+use crate::{marks, on_pool, value_rows, Backend, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use relais_core::audit::AuditAction;
 use relais_core::entry::{EntryContent, MediaItem, NotificationKind, Status};
@@ -23,6 +23,7 @@ use relais_core::publish::{plan_parts, tid, DeliveryState, PartKind};
 use relais_core::{AccountId, EntryId, Network, UserId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// A delivery's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -663,6 +664,15 @@ pub struct Told {
     pub detail: String,
 }
 
+/// One claim of a [`Store::write_batch`]: the delivery read as due, at the
+/// version it was read, and whether it may already be on the network.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimRequest {
+    pub id: DeliveryId,
+    pub version: i64,
+    pub maybe_sent: bool,
+}
+
 /// What a claim gives the worker.
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -692,6 +702,176 @@ macro_rules! insert_attempt {
         .bind(retry.map(DbTime::from))
         .execute(&mut *$tx)
         .await?;
+    }};
+}
+
+/// `records` cut, in order, into runs where no delivery appears twice.
+fn distinct_chunks(records: &[PartRecord]) -> Vec<&[PartRecord]> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut seen = std::collections::HashSet::new();
+    for (i, r) in records.iter().enumerate() {
+        if !seen.insert(r.delivery.0) {
+            chunks.push(&records[start..i]);
+            start = i;
+            seen.clear();
+            seen.insert(r.delivery.0);
+        }
+    }
+    if start < records.len() {
+        chunks.push(&records[start..]);
+    }
+    chunks
+}
+
+/// Records published parts, at most one per delivery, inside the caller's
+/// transaction, in a fixed number of statements whatever their number: the
+/// parts' remote references, their timeline lines, the deliveries' progress
+/// (the last part: published), then the entries whose deliveries are all
+/// final settle (as [`settle_entry!`] does for one) with their audit entries.
+macro_rules! record_chunk {
+    ($tx:expr, $chunk:expr, $at:expr) => {{
+        let chunk: &[PartRecord] = $chunk;
+        let at: DateTime<Utc> = $at;
+        if !chunk.is_empty() {
+            let sql = format!(
+                "UPDATE delivery_parts SET remote_id = v.column3, remote_cid = v.column4, \
+                 remote_url = v.column5, published_at = $1 FROM (VALUES {}) AS v \
+                 WHERE delivery_parts.delivery_id = v.column1 AND delivery_parts.position = v.column2 \
+                 AND delivery_parts.published_at IS NULL",
+                value_rows(chunk.len(), 5, 2)
+            );
+            let mut q = sqlx::query(&sql).bind(DbTime::from(at));
+            for r in chunk {
+                q = q
+                    .bind(r.delivery.0)
+                    .bind(r.position)
+                    .bind(r.remote.id.as_str())
+                    .bind(r.remote.cid.as_deref())
+                    .bind(r.remote.url.as_deref());
+            }
+            q.execute(&mut *$tx).await?;
+
+            let sql = format!(
+                "INSERT INTO delivery_attempts (delivery_id, position, worker, started_at, finished_at, outcome, detail, retry_at) \
+                 VALUES {}",
+                value_rows(chunk.len(), 8, 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                let outcome = if r.reconciled { "reconciled" } else { "published" };
+                let detail = r.remote.url.clone().unwrap_or_else(|| r.remote.id.clone());
+                q = q
+                    .bind(r.delivery.0)
+                    .bind(r.position)
+                    .bind(r.worker.as_str())
+                    .bind(DbTime::from(r.started_at))
+                    .bind(DbTime::from(at))
+                    .bind(outcome)
+                    .bind(detail)
+                    .bind(None::<DbTime>);
+            }
+            q.execute(&mut *$tx).await?;
+
+            let (last, between): (Vec<&PartRecord>, Vec<&PartRecord>) =
+                chunk.iter().partition(|r| r.last);
+            if !between.is_empty() {
+                let sql = format!(
+                    "UPDATE deliveries SET parts_done = v.column2 + 1, \
+                     remote_url = COALESCE(deliveries.remote_url, v.column3) FROM (VALUES {}) AS v \
+                     WHERE deliveries.id = v.column1 AND deliveries.parts_done <= v.column2",
+                    value_rows(between.len(), 3, 1)
+                );
+                let mut q = sqlx::query(&sql);
+                for r in &between {
+                    q = q.bind(r.delivery.0).bind(r.position).bind(r.remote.url.as_deref());
+                }
+                q.execute(&mut *$tx).await?;
+            }
+            let mut entries: Vec<i64> = Vec::new();
+            if !last.is_empty() {
+                // Progress and the published state in one statement.
+                let sql = format!(
+                    "UPDATE deliveries SET parts_done = v.column2 + 1, \
+                     remote_url = COALESCE(deliveries.remote_url, v.column3), state = 'published', \
+                     version = deliveries.version + 1, last_error = '', finished_at = $1 \
+                     FROM (VALUES {}) AS v \
+                     WHERE deliveries.id = v.column1 AND deliveries.state = 'sending' \
+                     AND deliveries.parts_done <= v.column2 RETURNING deliveries.entry_id",
+                    value_rows(last.len(), 3, 2)
+                );
+                let mut q = sqlx::query_as(&sql).bind(DbTime::from(at));
+                for r in &last {
+                    q = q.bind(r.delivery.0).bind(r.position).bind(r.remote.url.as_deref());
+                }
+                let rows: Vec<(i64,)> = q.fetch_all(&mut *$tx).await?;
+                entries = rows.into_iter().map(|(e,)| e).collect();
+                entries.sort_unstable();
+                entries.dedup();
+            }
+            if !entries.is_empty() {
+                // The states of each entry's last round.
+                let sql = format!(
+                    "SELECT d.entry_id, d.state FROM deliveries d WHERE d.entry_id IN ({}) \
+                     AND d.round = (SELECT MAX(r.round) FROM deliveries r WHERE r.entry_id = d.entry_id)",
+                    marks(1, entries.len())
+                );
+                let mut q = sqlx::query_as(&sql);
+                for e in &entries {
+                    q = q.bind(*e);
+                }
+                let states: Vec<(i64, String)> = q.fetch_all(&mut *$tx).await?;
+                let mut by_entry: HashMap<i64, Vec<DeliveryState>> = HashMap::new();
+                for (e, s) in states {
+                    if let Some(s) = DeliveryState::parse(&s) {
+                        by_entry.entry(e).or_default().push(s);
+                    }
+                }
+                let mut settle: Vec<(Status, Vec<i64>)> =
+                    vec![(Status::Published, Vec::new()), (Status::Failed, Vec::new())];
+                for e in &entries {
+                    let Some(states) = by_entry.get(e) else { continue };
+                    if states.is_empty() || !states.iter().all(|s| s.is_final()) {
+                        continue;
+                    }
+                    let to = if states.iter().all(|s| *s == DeliveryState::Published) { 0 } else { 1 };
+                    settle[to].1.push(*e);
+                }
+                let mut audits: Vec<AuditRecord> = Vec::new();
+                for (to, ids) in settle {
+                    if ids.is_empty() {
+                        continue;
+                    }
+                    let sql = format!(
+                        "UPDATE entries SET status = $1, version = version + 1, updated_at = $2 \
+                         WHERE status = 'scheduled' AND id IN ({}) RETURNING id, title, workspace_id",
+                        marks(3, ids.len())
+                    );
+                    let mut q = sqlx::query_as(&sql).bind(to.as_str()).bind(DbTime::from(at));
+                    for id in &ids {
+                        q = q.bind(*id);
+                    }
+                    let mut settled: Vec<(i64, String, i64)> = q.fetch_all(&mut *$tx).await?;
+                    settled.sort_unstable_by_key(|(id, _, _)| *id);
+                    for (_, title, ws) in settled {
+                        audits.push(AuditRecord {
+                            workspace_id: Some(WorkspaceId(ws)),
+                            actor: Actor::System("publisher"),
+                            action: if to == Status::Published {
+                                AuditAction::EntryPublished
+                            } else {
+                                AuditAction::EntryPublishFailed
+                            },
+                            target: title,
+                            before: Some(json!({"status": Status::Scheduled})),
+                            after: Some(json!({"status": to})),
+                            at,
+                        });
+                    }
+                }
+                write_audits!($tx, audits);
+            }
+        }
     }};
 }
 
@@ -1189,33 +1369,58 @@ impl Store {
         until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<AccountId>> {
-        let candidates = "SELECT q.account_id FROM publish_queues q \
-             WHERE (q.lease_expires_at IS NULL OR q.lease_expires_at < $3) \
-             AND (q.paused_until IS NULL OR q.paused_until <= $3) \
-             AND EXISTS (SELECT 1 FROM deliveries d WHERE d.account_id = q.account_id \
-                 AND d.state IN ('pending', 'sending', 'unconfirmed') AND d.next_attempt_at <= $3) \
-             ORDER BY (SELECT MIN(d.next_attempt_at) FROM deliveries d WHERE d.account_id = q.account_id \
-                 AND d.state IN ('pending', 'sending', 'unconfirmed')), q.account_id \
-             LIMIT $4";
+        // Due, free and unpaused queues, the most overdue first; `at` and
+        // `limit` name the parameters.
+        let candidates = |at: &str, limit: &str| {
+            format!(
+                "SELECT q.account_id FROM publish_queues q \
+                 WHERE (q.lease_expires_at IS NULL OR q.lease_expires_at < {at}) \
+                 AND (q.paused_until IS NULL OR q.paused_until <= {at}) \
+                 AND EXISTS (SELECT 1 FROM deliveries d WHERE d.account_id = q.account_id \
+                     AND d.state IN ('pending', 'sending', 'unconfirmed') AND d.next_attempt_at <= {at}) \
+                 ORDER BY (SELECT MIN(d.next_attempt_at) FROM deliveries d WHERE d.account_id = q.account_id \
+                     AND d.state IN ('pending', 'sending', 'unconfirmed')), q.account_id \
+                 LIMIT {limit}"
+            )
+        };
         let rows: Vec<(i64,)> = match &self.backend {
             Backend::Sqlite(pool) => {
-                let _turn = self.write_turn(pool).await?;
-                let sql = format!(
-                    "UPDATE publish_queues SET lease_owner = $1, lease_expires_at = $2 \
-                     WHERE account_id IN ({candidates}) RETURNING account_id"
-                );
-                sqlx::query_as(&sql)
-                    .bind(owner)
-                    .bind(DbTime::from(until))
+                // The candidates are read outside the write turn (the search
+                // over every queue is the slow part, and the single writer
+                // should not wait for it); the update then takes those still
+                // free and unpaused, so a queue leased meanwhile by another
+                // process is not taken twice.
+                let sql = candidates("$1", "$2");
+                let found: Vec<(i64,)> = sqlx::query_as(&sql)
                     .bind(DbTime::from(at))
                     .bind(limit)
                     .fetch_all(pool)
-                    .await?
+                    .await?;
+                if found.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let marks = marks(4, found.len());
+                let sql = format!(
+                    "UPDATE publish_queues SET lease_owner = $1, lease_expires_at = $2 \
+                     WHERE account_id IN ({marks}) \
+                     AND (lease_expires_at IS NULL OR lease_expires_at < $3) \
+                     AND (paused_until IS NULL OR paused_until <= $3) RETURNING account_id"
+                );
+                let mut q = sqlx::query_as(&sql)
+                    .bind(owner)
+                    .bind(DbTime::from(until))
+                    .bind(DbTime::from(at));
+                for (account,) in &found {
+                    q = q.bind(*account);
+                }
+                let _turn = self.write_turn(pool).await?;
+                q.fetch_all(pool).await?
             }
             Backend::Postgres(pool) => {
                 let sql = format!(
                     "UPDATE publish_queues SET lease_owner = $1, lease_expires_at = $2 \
-                     WHERE account_id IN ({candidates} FOR UPDATE OF q SKIP LOCKED) RETURNING account_id"
+                     WHERE account_id IN ({} FOR UPDATE OF q SKIP LOCKED) RETURNING account_id",
+                    candidates("$3", "$4")
                 );
                 sqlx::query_as(&sql)
                     .bind(owner)
@@ -1239,11 +1444,10 @@ impl Store {
     ) -> Result<Vec<AccountId>> {
         let mut kept = Vec::with_capacity(accounts.len());
         for chunk in accounts.chunks(400) {
-            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
             let sql = format!(
                 "UPDATE publish_queues SET lease_expires_at = $2 WHERE lease_owner = $1 \
                  AND account_id IN ({}) RETURNING account_id",
-                list.join(", ")
+                marks(3, chunk.len())
             );
             let rows: Vec<(i64,)> = on_pool!(self, |pool| {
                 let _turn = self.write_turn(pool).await?;
@@ -1427,34 +1631,13 @@ impl Store {
         maybe_sent: bool,
         at: DateTime<Utc>,
     ) -> Result<Option<Claimed>> {
-        let sql = format!(
-            "UPDATE deliveries SET state = 'sending', version = version + 1, attempts = attempts + 1, \
-             first_attempt_at = COALESCE(first_attempt_at, $3) \
-             WHERE id = $1 AND version = $2 AND state IN ('pending', 'sending', 'unconfirmed') \
-             AND EXISTS (SELECT 1 FROM publish_queues q WHERE q.account_id = deliveries.account_id \
-                 AND q.lease_owner = $4 AND q.lease_expires_at > $3) \
-             RETURNING {DELIVERY_COLUMNS}"
-        );
-        let row: Option<DeliveryRow> = on_pool!(self, |pool| {
-            let _turn = self.write_turn(pool).await?;
-            sqlx::query_as(&sql)
-                .bind(id.0)
-                .bind(version)
-                .bind(DbTime::from(at))
-                .bind(owner)
-                .fetch_optional(pool)
-                .await?
-        });
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let delivery = Delivery::try_from(row)?;
-        let parts = self.parts(id).await?;
-        Ok(Some(Claimed {
-            delivery,
-            parts,
+        let claim = ClaimRequest {
+            id,
+            version,
             maybe_sent,
-        }))
+        };
+        let mut claimed = self.write_batch(owner, &[], &[claim], at).await?;
+        Ok(claimed.pop().flatten())
     }
 
     /// Records one part published (its remote reference), while the delivery
@@ -1490,66 +1673,93 @@ impl Store {
         if records.is_empty() {
             return Ok(());
         }
-        let at = now();
-        on_pool!(self, |pool| {
+        self.write_batch("", records, &[], now()).await?;
+        Ok(())
+    }
+
+    /// One group commit of the worker: records published parts (as
+    /// [`Store::record_parts`]) and then makes claims (each as
+    /// [`Store::claim_read`], for `owner`), all in one write transaction, so
+    /// that a burst of posts costs one turn of the SQLite writer per batch
+    /// rather than two per post. Each claim is still for the one delivery its
+    /// account is about to send, and is checked against its version and the
+    /// lease as on its own: the answers, in the order of `claims`, are `None`
+    /// where the delivery changed or the lease is gone. One failing statement
+    /// fails the whole batch, and nothing of it is written.
+    pub async fn write_batch(
+        &self,
+        owner: &str,
+        records: &[PartRecord],
+        claims: &[ClaimRequest],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Option<Claimed>>> {
+        if records.is_empty() && claims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let claim_sql = format!(
+            "UPDATE deliveries SET state = 'sending', version = version + 1, attempts = attempts + 1, \
+             first_attempt_at = COALESCE(first_attempt_at, $3) \
+             WHERE id = $1 AND version = $2 AND state IN ('pending', 'sending', 'unconfirmed') \
+             AND EXISTS (SELECT 1 FROM publish_queues q WHERE q.account_id = deliveries.account_id \
+                 AND q.lease_owner = $4 AND q.lease_expires_at > $3) \
+             RETURNING {DELIVERY_COLUMNS}"
+        );
+        let (rows, part_rows): (Vec<Option<DeliveryRow>>, Vec<PartRow>) = on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
-            for r in records {
-                let id = r.delivery;
-                let position = r.position;
-                let remote = &r.remote;
-                sqlx::query(
-                    "UPDATE delivery_parts SET remote_id = $3, remote_cid = $4, remote_url = $5, published_at = $6 \
-                     WHERE delivery_id = $1 AND position = $2 AND published_at IS NULL",
-                )
-                .bind(id.0)
-                .bind(position)
-                .bind(&remote.id)
-                .bind(remote.cid.as_deref())
-                .bind(remote.url.as_deref())
-                .bind(DbTime::from(at))
-                .execute(&mut *tx)
-                .await?;
-                let outcome = if r.reconciled {
-                    "reconciled"
-                } else {
-                    "published"
-                };
-                let detail = remote.url.clone().unwrap_or_else(|| remote.id.clone());
-                let worker = r.worker.as_str();
-                let started_at = r.started_at;
-                insert_attempt!(tx, id, position, worker, started_at, at, outcome, &detail, None);
-                if r.last {
-                    // Progress and the published state in one statement.
-                    let row: Option<(i64,)> = sqlx::query_as(
-                        "UPDATE deliveries SET parts_done = $3 + 1, \
-                         remote_url = COALESCE(remote_url, $4), state = 'published', \
-                         version = version + 1, last_error = '', finished_at = $2 \
-                         WHERE id = $1 AND state = 'sending' AND parts_done <= $3 RETURNING entry_id",
-                    )
-                    .bind(id.0)
+            // Set-based, a chunk at a time, each chunk with at most one part
+            // per delivery (a delivery's parts are recorded one after the
+            // other, so there is normally a single chunk).
+            for chunk in distinct_chunks(records) {
+                record_chunk!(tx, chunk, at);
+            }
+            let mut rows = Vec::with_capacity(claims.len());
+            for c in claims {
+                let row: Option<DeliveryRow> = sqlx::query_as(&claim_sql)
+                    .bind(c.id.0)
+                    .bind(c.version)
                     .bind(DbTime::from(at))
-                    .bind(position)
-                    .bind(remote.url.as_deref())
+                    .bind(owner)
                     .fetch_optional(&mut *tx)
                     .await?;
-                    if let Some((entry,)) = row {
-                        settle_entry!(tx, entry, at);
-                    }
-                } else {
-                    sqlx::query(
-                        "UPDATE deliveries SET parts_done = $2 + 1, \
-                         remote_url = COALESCE(remote_url, $3) WHERE id = $1 AND parts_done <= $2",
-                    )
-                    .bind(id.0)
-                    .bind(position)
-                    .bind(remote.url.as_deref())
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                rows.push(row);
             }
+            let claimed: Vec<i64> = rows.iter().flatten().map(|r| r.id).collect();
+            let part_rows: Vec<PartRow> = if claimed.is_empty() {
+                Vec::new()
+            } else {
+                let marks = marks(1, claimed.len());
+                let sql = format!(
+                    "SELECT {PART_COLUMNS} FROM delivery_parts WHERE delivery_id IN ({marks}) \
+                     ORDER BY delivery_id, position"
+                );
+                let mut q = sqlx::query_as(&sql);
+                for id in &claimed {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *tx).await?
+            };
             tx.commit().await?;
+            (rows, part_rows)
         });
-        Ok(())
+        let mut parts: HashMap<i64, Vec<DeliveryPart>> = HashMap::new();
+        for row in part_rows {
+            let part = DeliveryPart::try_from(row)?;
+            parts.entry(part.delivery_id.0).or_default().push(part);
+        }
+        rows.into_iter()
+            .zip(claims)
+            .map(|(row, c)| {
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let delivery = Delivery::try_from(row)?;
+                Ok(Some(Claimed {
+                    parts: parts.remove(&delivery.id.0).unwrap_or_default(),
+                    delivery,
+                    maybe_sent: c.maybe_sent,
+                }))
+            })
+            .collect()
     }
 
     /// Ends a claimed attempt. `Published`: the delivery is done and the entry

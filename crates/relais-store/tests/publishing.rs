@@ -864,3 +864,106 @@ async fn group_commit_scenario(store: &Store) {
 async fn a_group_commit_publishes_each_delivery_and_settles_each_entry() {
     on_every_backend!(group_commit_scenario);
 }
+
+/// One group commit of the worker holds records and claims: the claims are
+/// checked one by one (version and lease) and come back in order with their
+/// parts; the records before them publish and settle, audited once per entry.
+async fn write_batch_scenario(store: &Store) {
+    use relais_store::{ClaimRequest, PartRecord};
+    let f = fixture(store).await;
+    let now = Utc::now();
+    let until = now + Duration::seconds(30);
+    let un = schedule(store, &f, &approved(store, &f, "Un", now).await)
+        .await
+        .unwrap();
+    let deux = schedule(store, &f, &approved(store, &f, "Deux", now).await)
+        .await
+        .unwrap();
+    store.lease_queues("W", now, until, 10).await.unwrap();
+    let of = |e: &relais_core::entry::Entry, account| {
+        let (ws, id) = (f.ws.id, e.id);
+        async move {
+            store
+                .entry_deliveries(ws, id)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|v| v.delivery)
+                .find(|d| d.account_id == account)
+                .unwrap()
+        }
+    };
+    let claim = |d: &relais_store::Delivery| ClaimRequest {
+        id: d.id,
+        version: d.version,
+        maybe_sent: false,
+    };
+    let (un_b, un_m) = (of(&un, f.bsky.id).await, of(&un, f.masto.id).await);
+    let (deux_b, deux_m) = (of(&deux, f.bsky.id).await, of(&deux, f.masto.id).await);
+    // Without the lease, nothing is claimed.
+    let none = store
+        .write_batch("Z", &[], &[claim(&un_b)], now)
+        .await
+        .unwrap();
+    assert!(none[0].is_none(), "a claim needs the lease");
+    // Two claims win; one read at an older version loses, in its place.
+    let mut stale = claim(&deux_b);
+    stale.version -= 1;
+    let got = store
+        .write_batch("W", &[], &[claim(&un_b), stale, claim(&un_m)], now)
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 3);
+    assert!(got[1].is_none(), "a stale claim never wins");
+    for (c, d) in [(&got[0], &un_b), (&got[2], &un_m)] {
+        let c = c.as_ref().unwrap();
+        assert_eq!(c.delivery.id, d.id);
+        assert_eq!(c.delivery.state, DeliveryState::Sending);
+        assert_eq!(c.delivery.attempts, 1);
+        assert_eq!(c.parts.len(), 1);
+        assert_eq!(c.parts[0].delivery_id, d.id);
+    }
+    // Un's parts recorded and Deux's deliveries claimed in one batch.
+    let records: Vec<PartRecord> = [&un_b, &un_m]
+        .iter()
+        .map(|d| PartRecord {
+            delivery: d.id,
+            position: 0,
+            remote: RemotePost {
+                id: format!("r{}", d.id.0),
+                cid: None,
+                url: Some(format!("https://example.test/{}", d.id.0)),
+            },
+            reconciled: false,
+            last: true,
+            worker: "W".into(),
+            started_at: now,
+        })
+        .collect();
+    let got = store
+        .write_batch("W", &records, &[claim(&deux_m), claim(&deux_b)], now)
+        .await
+        .unwrap();
+    assert_eq!(
+        got.iter()
+            .map(|c| c.as_ref().unwrap().delivery.id)
+            .collect::<Vec<_>>(),
+        vec![deux_m.id, deux_b.id]
+    );
+    let after = store.get_entry(f.ws.id, un.id).await.unwrap().unwrap();
+    assert_eq!(after.status, Status::Published);
+    let after = store.get_entry(f.ws.id, deux.id).await.unwrap().unwrap();
+    assert_eq!(after.status, Status::Scheduled, "Deux is being sent");
+    let audit = store.audit_for_workspace(f.ws.id, None, 500).await.unwrap();
+    let published: Vec<_> = audit
+        .iter()
+        .filter(|a| a.action == relais_core::audit::AuditAction::EntryPublished)
+        .map(|a| a.target.as_str())
+        .collect();
+    assert_eq!(published, vec!["Un"], "one audit entry for the entry");
+}
+
+#[tokio::test]
+async fn a_write_batch_checks_each_claim_and_records_before_claiming() {
+    on_every_backend!(write_batch_scenario);
+}
