@@ -23,7 +23,9 @@ use relais_connect::{
 };
 use relais_core::publish::{lateness, quota, Lateness, Retry, RetryPolicy};
 use relais_core::{AccountId, Network};
-use relais_store::{Claimed, Delivery, DeliveryPart, Outcome, PartRecord, RemotePost, Store, Told};
+use relais_store::{
+    ClaimRequest, Claimed, Delivery, DeliveryPart, Outcome, PartRecord, RemotePost, Store, Told,
+};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
@@ -97,16 +99,25 @@ struct Inner {
     connectors: Mutex<HashMap<AccountId, Cached>>,
     /// Accounts this worker is publishing for now (their leases are renewed).
     active: Mutex<HashSet<AccountId>>,
-    /// The group commit of published parts while [`Worker::run`] runs.
-    recorder: Mutex<Option<Recorder>>,
+    /// The group commit of claims and published parts while [`Worker::run`]
+    /// runs.
+    writer: Mutex<Option<Writer>>,
 }
 
-/// A published part waiting for its group commit, and who waits for it.
-type RecordJob = (
-    PartRecord,
-    tokio::sync::oneshot::Sender<relais_store::Result<()>>,
-);
-type Recorder = tokio::sync::mpsc::UnboundedSender<RecordJob>;
+/// A write waiting for the group commit, and who waits for its answer.
+enum WriteJob {
+    /// A published part to record.
+    Record(
+        PartRecord,
+        tokio::sync::oneshot::Sender<relais_store::Result<()>>,
+    ),
+    /// A due delivery to claim, just before it is sent.
+    Claim(
+        ClaimRequest,
+        tokio::sync::oneshot::Sender<relais_store::Result<Option<Claimed>>>,
+    ),
+}
+type Writer = tokio::sync::mpsc::UnboundedSender<WriteJob>;
 
 /// When the network said no request is left before a reset still to come:
 /// that reset.
@@ -120,37 +131,66 @@ fn exhausted(connector: &dyn Connector) -> Option<DateTime<Utc>> {
 /// How many due deliveries of an account are read at once.
 const READ_AHEAD: i64 = 16;
 
-/// The most parts one group commit writes.
-const RECORD_BATCH: usize = 256;
+/// The most writes (records and claims) one group commit makes.
+const WRITE_BATCH: usize = 256;
 
-/// Records published parts in batches: each account's task waits until its
-/// part is committed, as it would for its own transaction, but the parts that
-/// arrived meanwhile share one transaction (on SQLite, one turn of the single
-/// writer instead of one each). A failed batch is retried one part at a time,
-/// so one bad part cannot fail the others.
-async fn record_in_batches(
+/// The worker's group commit. Each account's task waits for its write (a
+/// published part to record, or its next delivery to claim) as it would for
+/// its own transaction, but the writes that arrived meanwhile share one
+/// transaction ([`Store::write_batch`]; on SQLite, one turn of the single
+/// writer instead of one each). A failed batch is retried one write at a
+/// time, so one bad write cannot fail the others.
+async fn write_in_batches(
     store: Store,
-    mut jobs: tokio::sync::mpsc::UnboundedReceiver<RecordJob>,
+    owner: String,
+    mut jobs: tokio::sync::mpsc::UnboundedReceiver<WriteJob>,
 ) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
-        while batch.len() < RECORD_BATCH {
+        while batch.len() < WRITE_BATCH {
             match jobs.try_recv() {
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
         }
-        let (records, waiting): (Vec<PartRecord>, Vec<_>) = batch.into_iter().unzip();
-        match store.record_parts(&records).await {
-            Ok(()) => {
-                for done in waiting {
+        let mut records = Vec::new();
+        let mut recorded = Vec::new();
+        let mut claims = Vec::new();
+        let mut claiming = Vec::new();
+        for job in batch {
+            match job {
+                WriteJob::Record(r, done) => {
+                    records.push(r);
+                    recorded.push(done);
+                }
+                WriteJob::Claim(c, done) => {
+                    claims.push(c);
+                    claiming.push(done);
+                }
+            }
+        }
+        match store
+            .write_batch(&owner, &records, &claims, Utc::now())
+            .await
+        {
+            Ok(claimed) => {
+                for done in recorded {
                     let _ = done.send(Ok(()));
+                }
+                for (one, done) in claimed.into_iter().zip(claiming) {
+                    let _ = done.send(Ok(one));
                 }
             }
             Err(e) => {
-                tracing::warn!(error = %e, parts = records.len(), "recording a batch of published parts failed; recording them one at a time");
-                for (r, done) in records.iter().zip(waiting) {
+                tracing::warn!(error = %e, records = records.len(), claims = claims.len(), "a group commit failed; making its writes one at a time");
+                for (r, done) in records.iter().zip(recorded) {
                     let one = store.record_parts(std::slice::from_ref(r)).await;
+                    let _ = done.send(one);
+                }
+                for (c, done) in claims.iter().zip(claiming) {
+                    let one = store
+                        .claim_read(&owner, c.id, c.version, c.maybe_sent, Utc::now())
+                        .await;
                     let _ = done.send(one);
                 }
             }
@@ -181,7 +221,7 @@ impl Worker {
                 notifier,
                 connectors: Mutex::new(HashMap::new()),
                 active: Mutex::new(HashSet::new()),
-                recorder: Mutex::new(None),
+                writer: Mutex::new(None),
             }),
         }
     }
@@ -196,11 +236,19 @@ impl Worker {
     pub async fn run(&self, cancel: CancellationToken) {
         tracing::info!(worker = self.id(), "publishing worker started");
         let (jobs, queue) = tokio::sync::mpsc::unbounded_channel();
-        let recording = tokio::spawn(record_in_batches(self.inner.store.clone(), queue));
-        if let Ok(mut r) = self.inner.recorder.lock() {
+        let recording = tokio::spawn(write_in_batches(
+            self.inner.store.clone(),
+            self.inner.options.id.clone(),
+            queue,
+        ));
+        if let Ok(mut r) = self.inner.writer.lock() {
             *r = Some(jobs);
         }
         let mut tasks: JoinSet<()> = JoinSet::new();
+        // Leasing searches every queue. While accounts are being served, it
+        // waits until a few slots are free, so that a burst costs one search
+        // per several accounts rather than one per account that finishes.
+        let refill = (self.inner.options.max_accounts / 8).max(1);
         let heartbeat = {
             let me = self.clone();
             let cancel = cancel.clone();
@@ -212,7 +260,7 @@ impl Worker {
             }
             let room = self.inner.options.max_accounts.saturating_sub(tasks.len());
             let mut leased = Vec::new();
-            if room > 0 {
+            if room > 0 && (room >= refill || tasks.is_empty()) {
                 match self.lease(room).await {
                     Ok(accounts) => leased = accounts,
                     Err(e) => tracing::error!(error = %e, "leasing due posts failed"),
@@ -254,11 +302,11 @@ impl Worker {
         }
         heartbeat.abort();
         // Every task is done: the last parts are committed, then it stops.
-        if let Ok(mut r) = self.inner.recorder.lock() {
+        if let Ok(mut r) = self.inner.writer.lock() {
             *r = None;
         }
         if let Err(e) = recording.await {
-            tracing::error!(error = %e, "the recorder of published parts stopped abnormally");
+            tracing::error!(error = %e, "the group commit of the worker stopped abnormally");
         }
         tracing::info!(worker = self.id(), "publishing worker stopped");
     }
@@ -354,19 +402,22 @@ impl Worker {
         // and whether any of the last read won its claim.
         let mut due: std::collections::VecDeque<Delivery> = std::collections::VecDeque::new();
         let mut claimed_any = true;
+        let mut more = true;
         loop {
             if cancel.is_cancelled() {
                 return Ok(());
             }
             let now = Utc::now();
             if due.is_empty() {
-                if !claimed_any {
+                if !claimed_any || !more {
                     // Every claim of the last read lost (the lease is gone, or
-                    // they all changed): give the queue back, the next pass
-                    // looks again.
+                    // they all changed), or the last read had all that was
+                    // due: give the queue back, the next pass looks again.
                     return Ok(());
                 }
-                due.extend(store.due_deliveries(account, now, READ_AHEAD).await?);
+                let read = store.due_deliveries(account, now, READ_AHEAD).await?;
+                more = read.len() as i64 >= READ_AHEAD;
+                due.extend(read);
                 claimed_any = false;
             }
             let Some(d) = due.pop_front() else {
@@ -415,10 +466,12 @@ impl Worker {
                 }
             }
             let maybe_sent = d.state != relais_core::publish::DeliveryState::Pending;
-            let Some(claimed) = store
-                .claim_read(&self.inner.options.id, d.id, d.version, maybe_sent, now)
-                .await?
-            else {
+            let claim = ClaimRequest {
+                id: d.id,
+                version: d.version,
+                maybe_sent,
+            };
+            let Some(claimed) = self.claim(claim).await? else {
                 // Cancelled, rescheduled or deleted meanwhile, or the lease was
                 // lost: nothing is sent.
                 continue;
@@ -610,13 +663,38 @@ impl Worker {
         Ok(sent_now)
     }
 
+    /// Claims a due delivery just before it is sent, and returns once the
+    /// claim is committed: through the group commit while the worker runs,
+    /// else on its own. `None`: it changed meanwhile or the lease is gone.
+    async fn claim(&self, claim: ClaimRequest) -> anyhow_like::Result<Option<Claimed>> {
+        let writer = self.inner.writer.lock().ok().and_then(|r| r.clone());
+        if let Some(writer) = writer {
+            let (done, committed) = tokio::sync::oneshot::channel();
+            if writer.send(WriteJob::Claim(claim, done)).is_ok() {
+                if let Ok(result) = committed.await {
+                    return result;
+                }
+            }
+        }
+        self.inner
+            .store
+            .claim_read(
+                &self.inner.options.id,
+                claim.id,
+                claim.version,
+                claim.maybe_sent,
+                Utc::now(),
+            )
+            .await
+    }
+
     /// Records a published part and returns once it is committed: through the
     /// group commit while the worker runs, else on its own.
     async fn record(&self, record: PartRecord) -> anyhow_like::Result<()> {
-        let recorder = self.inner.recorder.lock().ok().and_then(|r| r.clone());
-        if let Some(recorder) = recorder {
+        let writer = self.inner.writer.lock().ok().and_then(|r| r.clone());
+        if let Some(writer) = writer {
             let (done, committed) = tokio::sync::oneshot::channel();
-            if recorder.send((record.clone(), done)).is_ok() {
+            if writer.send(WriteJob::Record(record.clone(), done)).is_ok() {
                 if let Ok(result) = committed.await {
                     return result;
                 }
