@@ -1,0 +1,5 @@
+//! Veille (monitoring), the pure part (001 C1.1–C1.3, 000 1.1, 002 21,
+//! 003 C1, 004 1.1).
+//!
+//! Pure: no database, network or async runtime; the worker and the CLI feed
+//! it text and instants.
