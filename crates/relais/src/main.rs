@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 mod calendar_cmd;
 mod lint;
 mod publish_cmd;
+mod veille_cmd;
 
 /// relais — self-hosted community management.
 #[derive(Debug, Parser)]
@@ -94,6 +95,11 @@ enum Command {
     /// Run the composer's checks on a text (a FILE, or standard input) for some
     /// networks. Exit code 1 when a finding is an error, 2 when it cannot run.
     Lint(lint::LintArgs),
+    /// Veille: match posts against topic queries, check a query.
+    Veille {
+        #[command(subcommand)]
+        command: veille_cmd::VeilleCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +150,9 @@ fn main() -> ExitCode {
     // No configuration, database or async runtime: the checks are pure.
     if let Command::Lint(args) = &cli.command {
         return lint::run(args);
+    }
+    if let Command::Veille { command } = &cli.command {
+        return veille_cmd::run(command);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -331,7 +340,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         // Handled in main, before the runtime starts.
-        Command::Lint(_) => Ok(()),
+        Command::Lint(_) | Command::Veille { .. } => Ok(()),
         Command::Worker => run_worker(load_config(g, None)?).await,
         Command::Keys { command } => {
             let config = load_config(g, None)?;
