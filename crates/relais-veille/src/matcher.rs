@@ -21,7 +21,7 @@
 
 use crate::query::{Literal, Query, Scope};
 use crate::text::{self, Folded};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -196,6 +196,11 @@ impl Matcher {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    // A DFA: one table lookup per byte, the fastest search;
+                    // the patterns all start with a space, so a prefilter
+                    // looking for their first bytes would only slow it.
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(false)
                     .build(&patterns)?,
             )
         };
@@ -346,7 +351,7 @@ impl Matcher {
             Node::And(of) => of.iter().all(|n| self.eval(n, doc, s)),
             Node::Or(of) => of.iter().any(|n| self.eval(n, doc, s)),
             Node::Not(n) => !self.eval(n, doc, s),
-            Node::Lit(l) => !self.occurrences(*l, doc, s, true).is_empty(),
+            Node::Lit(l) => self.present(*l, doc, s),
             Node::Near {
                 left,
                 right,
@@ -355,6 +360,23 @@ impl Matcher {
             } => self.near(left, right, *n, *ordered, doc, s).is_some(),
             Node::Site(host) => site_matches(doc.site, host),
             Node::Lang(code) => doc.lang.eq_ignore_ascii_case(code),
+        }
+    }
+
+    /// Whether literal `l` occurs: for a plain word or phrase of the title or
+    /// text, whether its pattern was hit (no allocation); else the first
+    /// occurrence.
+    fn present(&self, l: usize, doc: &Document<'_>, s: &mut Scratch) -> bool {
+        let lit = &self.lits[l];
+        match (lit.pattern, lit.literal.scope, &lit.literal.exact) {
+            (Some(p), Scope::Any, None) => s.pattern_seen.get(p).copied() == Some(s.stamp),
+            (Some(p), Scope::Title, None) => {
+                s.pattern_seen.get(p).copied() == Some(s.stamp)
+                    && s.hits.iter().any(|&(hp, start)| {
+                        hp as usize == p && s.folded.segment_of(start as usize) == 0
+                    })
+            }
+            _ => !self.occurrences(l, doc, s, true).is_empty(),
         }
     }
 

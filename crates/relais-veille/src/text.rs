@@ -19,7 +19,37 @@
 //! prefix ` pre`, all plain substrings, which is what lets one Aho–Corasick
 //! automaton find every term of every topic in one pass.
 
+use std::sync::OnceLock;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// The first code point after the Latin letters folded from a table.
+const LATIN_END: u32 = 0x250;
+
+/// How each code point below [`LATIN_END`] (Latin-1 and Latin Extended-A/B,
+/// where French, and most European, letters are) folds: `None` for a
+/// separator or a combining mark, else its folded bytes (at most 4). Built
+/// once from the general rule, so the two cannot disagree.
+fn latin() -> &'static [Option<([u8; 4], u8)>] {
+    static TABLE: OnceLock<Vec<Option<([u8; 4], u8)>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..LATIN_END)
+            .map(|cp| {
+                let c = char::from_u32(cp)?;
+                if is_combining_mark(c) || !is_word_char(c) {
+                    return None;
+                }
+                let mut out = Vec::new();
+                push_folded_slow(c, &mut out);
+                if out.is_empty() || out.len() > 4 {
+                    return None;
+                }
+                let mut bytes = [0u8; 4];
+                bytes[..out.len()].copy_from_slice(&out);
+                Some((bytes, out.len() as u8))
+            })
+            .collect()
+    })
+}
 
 /// Whether `c` belongs to a word (a combining mark belongs to the word
 /// before it, and is dropped by folding).
@@ -29,6 +59,17 @@ pub fn is_word_char(c: char) -> bool {
 
 /// Appends the folded form of one word character to `out` (UTF-8).
 fn push_folded(c: char, out: &mut Vec<u8>) {
+    if (c as u32) < LATIN_END {
+        if let Some(Some((bytes, len))) = latin().get(c as usize) {
+            out.extend_from_slice(&bytes[..usize::from(*len)]);
+            return;
+        }
+    }
+    push_folded_slow(c, out);
+}
+
+/// [`push_folded`] by the general rule.
+fn push_folded_slow(c: char, out: &mut Vec<u8>) {
     let mut buf = [0u8; 4];
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase() as u8);
@@ -149,6 +190,18 @@ impl Folded {
                 i += 1;
                 continue;
             }
+            // Two-byte Latin letters (é, ç, œ…): from the table.
+            if (0xC2..=0xC8).contains(&b) {
+                if let Some(&next) = bytes.get(i + 1) {
+                    let cp = (u32::from(b & 0x1F) << 6) | u32::from(next & 0x3F);
+                    if let Some(Some((folded, len))) = latin().get(cp as usize) {
+                        self.line.extend_from_slice(&folded[..usize::from(*len)]);
+                        in_word = true;
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
             let Some(c) = s[i..].chars().next() else {
                 break;
             };
@@ -222,6 +275,27 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(fold(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn the_latin_table_folds_as_the_general_rule() {
+        for cp in 0..0x800u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            if is_word_char(c) && !is_combining_mark(c) {
+                push_folded(c, &mut fast);
+                push_folded_slow(c, &mut slow);
+                assert_eq!(fast, slow, "U+{cp:04X}");
+            }
+            // The line's two-byte path agrees with the char path.
+            let s = c.to_string();
+            let mut f = Folded::default();
+            f.push_segment(&s);
+            let by_char: Vec<String> = raw_words(&s).into_iter().map(fold).collect();
+            assert_eq!(f.text().trim(), by_char.join(" "), "U+{cp:04X}");
         }
     }
 
