@@ -25,12 +25,15 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 /// The first code point after the Latin letters folded from a table.
 const LATIN_END: u32 = 0x250;
 
+/// A folded character: its bytes and how many of them are used.
+type FoldedChar = ([u8; 4], u8);
+
 /// How each code point below [`LATIN_END`] (Latin-1 and Latin Extended-A/B,
 /// where French, and most European, letters are) folds: `None` for a
 /// separator or a combining mark, else its folded bytes (at most 4). Built
 /// once from the general rule, so the two cannot disagree.
-fn latin() -> &'static [Option<([u8; 4], u8)>] {
-    static TABLE: OnceLock<Vec<Option<([u8; 4], u8)>>> = OnceLock::new();
+fn latin() -> &'static [Option<FoldedChar>] {
+    static TABLE: OnceLock<Vec<Option<FoldedChar>>> = OnceLock::new();
     TABLE.get_or_init(|| {
         (0..LATIN_END)
             .map(|cp| {
