@@ -144,7 +144,7 @@ fn write_posts(path: &Path, vocab: &[String], mb: usize, rng: &mut StdRng) -> u6
                 7..=11 => text.push_str(", "),
                 12 => text.push_str(" ! "),
                 13 => text.push_str(" https://exemple.fr/a/b?utm_source=x "),
-                14 => text.push_str("’"),
+                14 => text.push('’'),
                 _ => text.push(' '),
             }
         }
