@@ -3,3 +3,9 @@
 //!
 //! Pure: no database, network or async runtime; the worker and the CLI feed
 //! it text and instants.
+//!
+//! [`sentiment`]: VADER-style sentiment, lexicons of vaderSentiment 3.3.2 and vaderSentiment-fr 1.3.4 (MIT).
+
+pub mod sentiment;
+
+pub use sentiment::{Analyzer as SentimentAnalyzer, Polarity, Sentiment};
