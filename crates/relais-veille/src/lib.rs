@@ -3,3 +3,34 @@
 //!
 //! Pure: no database, network or async runtime; the worker and the CLI feed
 //! it text and instants.
+//!
+//! Modules:
+//! - [`canon`]: canonical URLs (tracking parameters, fragments, default
+//!   ports removed) and the exact-duplicate key of an item (GUID, else
+//!   canonical URL).
+//! - [`neardup`]: streaming near-duplicate clustering (MinHash + LSH
+//!   banding over folded word shingles), one cluster per story.
+//! - [`lang`]: language detection to ISO 639-1 codes, `None` when unsure.
+//! - [`spike`]: spike alerts (volume, negative share) of an hour against the
+//!   same hour of day over the previous days.
+//!
+//! Crates:
+//! - `url`: WHATWG URL parsing and serialisation (host case, IDNA, default
+//!   ports, dot segments), already the workspace's URL type.
+//! - `xxhash-rust` (xxh3 only): a fast, seedless-deterministic 64-bit hash of
+//!   words for the shingles; non-cryptographic is all MinHash needs.
+//! - `unicode-normalization`, `unicode-segmentation`: accent folding (NFD,
+//!   combining marks dropped) and Unicode word boundaries (UAX #29).
+//! - `whatlang` (MIT): trigram language identification for 70 languages,
+//!   no model file to load, microseconds per post; `lingua` is more accurate
+//!   on very short texts but carries hundreds of megabytes of models.
+
+pub mod canon;
+pub mod lang;
+pub mod neardup;
+pub mod spike;
+
+pub use canon::{canonical_url, dedup_key};
+pub use lang::{detect as detect_lang, detect_among as detect_lang_among, Lang};
+pub use neardup::{ClusterId, ClusterParams, Clusterer};
+pub use spike::{detect_spike, HourCounts, SpikeConfig, SpikeReport};
