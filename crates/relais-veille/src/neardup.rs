@@ -78,7 +78,7 @@
 //! band `max_docs` rounded up to a power of two entries of 8 bytes in the
 //! band index, allocated at the first item (zeroed memory, which the system
 //! maps as it is touched). With the defaults: 648 bytes per item and 32 MiB
-//! of index, about 96 MiB in all once 100,000 items are kept; no text is
+//! of index, about 100 MiB in all once 100,000 items are kept; no text is
 //! kept. At most [`max_docs`](ClusterParams::max_docs) items are kept; past
 //! that the oldest is forgotten (its cluster id lives on in the items that
 //! joined it later), so the clusterer is a sliding window over the stream.
@@ -118,7 +118,7 @@ pub struct ClusterParams {
     /// posts (similarity below 0.1) almost never meet. At most 64.
     pub rows: usize,
     /// Items kept; past that the oldest is forgotten. Default 100,000
-    /// (about 96 MiB, see the [module documentation](self)). At most 2³⁰.
+    /// (about 100 MiB, see the [module documentation](self)). At most 2³⁰.
     pub max_docs: usize,
     /// Items examined per band bucket, newest first. A text reposted
     /// thousands of times fills its buckets; the newest few suffice to find
