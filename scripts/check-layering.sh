@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Enforces the crate layering of the workspace with `cargo tree`:
 #
-#  1. relais-core, relais-compose and relais-calendar are the pure domain: no
+#  1. relais-core, relais-compose, relais-calendar and relais-veille are the pure domain: no
 #     I/O runtime, database, HTTP or web-framework crate (sqlx, tokio, axum,
 #     reqwest, hyper, tower and their sub-crates such as tokio-util or
 #     tower-http) anywhere in their normal dependency trees, whatever features
@@ -32,7 +32,7 @@ crate_names() {
 # post checks; relais-calendar: conformance, holidays, CSV and iCalendar), must
 # stay pure: no async runtime, database or HTTP crate in their dependency tree.
 members="$(cargo tree --workspace -e normal --depth 0 --prefix none | crate_names)"
-for crate in relais-core relais-compose relais-calendar; do
+for crate in relais-core relais-compose relais-calendar relais-veille; do
     if ! printf '%s\n' "$members" | grep -qx "$crate"; then
         continue
     fi
