@@ -664,6 +664,9 @@ pub struct Told {
     pub detail: String,
 }
 
+/// The most claims one statement of [`Store::write_batch`] makes.
+const CLAIMS_PER_STATEMENT: usize = 100;
+
 /// One claim of a [`Store::write_batch`]: the delivery read as due, at the
 /// version it was read, and whether it may already be on the network.
 #[derive(Debug, Clone, Copy)]
@@ -705,23 +708,24 @@ macro_rules! insert_attempt {
     }};
 }
 
-/// `records` cut, in order, into runs where no delivery appears twice.
-fn distinct_chunks(records: &[PartRecord]) -> Vec<&[PartRecord]> {
-    let mut chunks = Vec::new();
+/// `items` cut, in order, into runs of at most `max` where no key appears
+/// twice.
+fn distinct_runs<T>(items: &[T], key: impl Fn(&T) -> i64, max: usize) -> Vec<&[T]> {
+    let mut runs = Vec::new();
     let mut start = 0;
     let mut seen = std::collections::HashSet::new();
-    for (i, r) in records.iter().enumerate() {
-        if !seen.insert(r.delivery.0) {
-            chunks.push(&records[start..i]);
+    for (i, item) in items.iter().enumerate() {
+        if i - start >= max || !seen.insert(key(item)) {
+            runs.push(&items[start..i]);
             start = i;
             seen.clear();
-            seen.insert(r.delivery.0);
+            seen.insert(key(item));
         }
     }
-    if start < records.len() {
-        chunks.push(&records[start..]);
+    if start < items.len() {
+        runs.push(&items[start..]);
     }
-    chunks
+    runs
 }
 
 /// Records published parts, at most one per delivery, inside the caller's
@@ -1696,32 +1700,44 @@ impl Store {
         if records.is_empty() && claims.is_empty() {
             return Ok(Vec::new());
         }
-        let claim_sql = format!(
-            "UPDATE deliveries SET state = 'sending', version = version + 1, attempts = attempts + 1, \
-             first_attempt_at = COALESCE(first_attempt_at, $3) \
-             WHERE id = $1 AND version = $2 AND state IN ('pending', 'sending', 'unconfirmed') \
-             AND EXISTS (SELECT 1 FROM publish_queues q WHERE q.account_id = deliveries.account_id \
-                 AND q.lease_owner = $4 AND q.lease_expires_at > $3) \
-             RETURNING {DELIVERY_COLUMNS}"
-        );
+        // Claims in runs of distinct deliveries, one statement each: every
+        // claim names the version it read, and the lease must still be ours.
+        let runs = distinct_runs(claims, |c| c.id.0, CLAIMS_PER_STATEMENT);
+        let claim_sql: Vec<String> = runs
+            .iter()
+            .map(|run| {
+                let each: Vec<String> = (0..run.len())
+                    .map(|i| format!("(id = ${} AND version = ${})", 3 + 2 * i, 4 + 2 * i))
+                    .collect();
+                format!(
+                    "UPDATE deliveries SET state = 'sending', version = version + 1, attempts = attempts + 1, \
+                     first_attempt_at = COALESCE(first_attempt_at, $1) \
+                     WHERE ({}) AND state IN ('pending', 'sending', 'unconfirmed') \
+                     AND EXISTS (SELECT 1 FROM publish_queues q WHERE q.account_id = deliveries.account_id \
+                         AND q.lease_owner = $2 AND q.lease_expires_at > $1) \
+                     RETURNING {DELIVERY_COLUMNS}",
+                    each.join(" OR ")
+                )
+            })
+            .collect();
         let (rows, part_rows): (Vec<Option<DeliveryRow>>, Vec<PartRow>) = on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
             // Set-based, a chunk at a time, each chunk with at most one part
             // per delivery (a delivery's parts are recorded one after the
             // other, so there is normally a single chunk).
-            for chunk in distinct_chunks(records) {
+            for chunk in distinct_runs(records, |r| r.delivery.0, usize::MAX) {
                 record_chunk!(tx, chunk, at);
             }
-            let mut rows = Vec::with_capacity(claims.len());
-            for c in claims {
-                let row: Option<DeliveryRow> = sqlx::query_as(&claim_sql)
-                    .bind(c.id.0)
-                    .bind(c.version)
-                    .bind(DbTime::from(at))
-                    .bind(owner)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                rows.push(row);
+            let mut rows: Vec<Option<DeliveryRow>> = Vec::with_capacity(claims.len());
+            for (run, sql) in runs.iter().zip(&claim_sql) {
+                let mut q = sqlx::query_as(sql).bind(DbTime::from(at)).bind(owner);
+                for c in run.iter() {
+                    q = q.bind(c.id.0).bind(c.version);
+                }
+                let won: Vec<DeliveryRow> = q.fetch_all(&mut *tx).await?;
+                let mut won: HashMap<i64, DeliveryRow> =
+                    won.into_iter().map(|r| (r.id, r)).collect();
+                rows.extend(run.iter().map(|c| won.remove(&c.id.0)));
             }
             let claimed: Vec<i64> = rows.iter().flatten().map(|r| r.id).collect();
             let part_rows: Vec<PartRow> = if claimed.is_empty() {

@@ -910,11 +910,20 @@ async fn write_batch_scenario(store: &Store) {
     let mut stale = claim(&deux_b);
     stale.version -= 1;
     let got = store
-        .write_batch("W", &[], &[claim(&un_b), stale, claim(&un_m)], now)
+        .write_batch(
+            "W",
+            &[],
+            &[claim(&un_b), stale, claim(&un_m), claim(&un_b)],
+            now,
+        )
         .await
         .unwrap();
-    assert_eq!(got.len(), 3);
+    assert_eq!(got.len(), 4);
     assert!(got[1].is_none(), "a stale claim never wins");
+    assert!(
+        got[3].is_none(),
+        "the same delivery claimed twice in one batch is claimed once"
+    );
     for (c, d) in [(&got[0], &un_b), (&got[2], &un_m)] {
         let c = c.as_ref().unwrap();
         assert_eq!(c.delivery.id, d.id);
