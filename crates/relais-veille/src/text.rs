@@ -22,6 +22,27 @@
 use std::sync::OnceLock;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
+/// ASCII bytes by class: a lower-case letter or digit (kept as it is), an
+/// upper-case letter (lower-cased), or a separator.
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            LOWER
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// The first code point after the Latin letters folded from a table.
 const LATIN_END: u32 = 0x250;
 
@@ -177,18 +198,37 @@ impl Folded {
         }
         self.line.push(b' ');
         let bytes = s.as_bytes();
+        // Folding never makes a text longer than its bytes plus a space,
+        // except for rare letters that fold to more bytes than they have.
+        self.line.reserve(bytes.len() + 1);
         let mut in_word = false;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
-                // ASCII fast path.
-                if b.is_ascii_alphanumeric() {
-                    self.line.push(b.to_ascii_lowercase());
-                    in_word = true;
-                } else if in_word {
-                    self.line.push(b' ');
-                    in_word = false;
+                // ASCII fast path: a run of lower-case letters and digits is
+                // copied at once.
+                match ASCII[usize::from(b)] {
+                    LOWER => {
+                        let run = bytes[i..]
+                            .iter()
+                            .position(|&c| ASCII.get(usize::from(c)) != Some(&LOWER))
+                            .unwrap_or(bytes.len() - i);
+                        self.line.extend_from_slice(&bytes[i..i + run]);
+                        in_word = true;
+                        i += run;
+                        continue;
+                    }
+                    UPPER => {
+                        self.line.push(b.to_ascii_lowercase());
+                        in_word = true;
+                    }
+                    _ => {
+                        if in_word {
+                            self.line.push(b' ');
+                            in_word = false;
+                        }
+                    }
                 }
                 i += 1;
                 continue;
