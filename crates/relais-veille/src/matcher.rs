@@ -87,8 +87,11 @@ pub struct Matcher {
     roots: Vec<Node>,
     lits: Vec<Lit>,
     automaton: Option<AhoCorasick>,
-    /// For each pattern, the topics that use it.
+    /// For each pattern, the topics it makes candidates (see
+    /// [`Matcher::triggers`]).
     pattern_topics: Vec<Vec<u32>>,
+    /// For each pattern, its length in bytes.
+    pattern_len: Vec<usize>,
     /// Topics evaluated for every document.
     always: Vec<u32>,
 }
@@ -133,14 +136,6 @@ impl Scratch {
     }
 }
 
-/// Three-valued logic, to find the topics that need no hit to be true.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Maybe {
-    No,
-    Yes,
-    Unknown,
-}
-
 impl Matcher {
     /// Compiles the topics. Topics keep their order; [`Matcher::matches`]
     /// answers with their indexes.
@@ -151,15 +146,9 @@ impl Matcher {
         let mut lits = Vec::new();
         let mut roots = Vec::new();
         let mut lit_ids: HashMap<Literal, usize> = HashMap::new();
-        for (t, topic) in topics.iter().enumerate() {
-            let t = t as u32;
+        for topic in topics {
             let mut compile_lit = |l: &Literal| -> usize {
                 if let Some(&id) = lit_ids.get(l) {
-                    if let Some(p) = lits.get(id).and_then(|x: &Lit| x.pattern) {
-                        if pattern_topics[p].last() != Some(&t) {
-                            pattern_topics[p].push(t);
-                        }
-                    }
                     return id;
                 }
                 let pattern = matches!(l.scope, Scope::Any | Scope::Title).then(|| {
@@ -171,15 +160,11 @@ impl Matcher {
                     if !l.prefix {
                         p.push(' ');
                     }
-                    let id = *by_text.entry(p.clone()).or_insert_with(|| {
+                    *by_text.entry(p.clone()).or_insert_with(|| {
                         patterns.push(p);
                         pattern_topics.push(Vec::new());
                         patterns.len() - 1
-                    });
-                    if pattern_topics[id].last() != Some(&t) {
-                        pattern_topics[id].push(t);
-                    }
-                    id
+                    })
                 });
                 lits.push(Lit {
                     literal: l.clone(),
@@ -209,12 +194,24 @@ impl Matcher {
             roots,
             lits,
             automaton,
+            pattern_len: patterns.iter().map(String::len).collect(),
             pattern_topics,
             always: Vec::new(),
         };
-        m.always = (0..m.roots.len() as u32)
-            .filter(|&t| m.without_hits(&m.roots[t as usize]) != Maybe::No)
-            .collect();
+        // Each topic is a candidate when one of its trigger patterns is hit;
+        // a topic without triggers is evaluated for every document.
+        for t in 0..m.roots.len() {
+            match m.triggers(&m.roots[t]) {
+                Some(patterns) => {
+                    for p in patterns {
+                        if m.pattern_topics[p].last() != Some(&(t as u32)) {
+                            m.pattern_topics[p].push(t as u32);
+                        }
+                    }
+                }
+                None => m.always.push(t as u32),
+            }
+        }
         Ok(m)
     }
 
@@ -237,46 +234,55 @@ impl Matcher {
         self.pattern_topics.len()
     }
 
-    /// What a topic is with no hit at all: `No` when it needs one.
-    fn without_hits(&self, node: &Node) -> Maybe {
+    /// Patterns one of which must be hit for `node` to be true (the fewest
+    /// and longest such set found), or `None` when it can be true with no
+    /// hit (`NOT a`, `lang:fr`, `author:x`). Sorted, without duplicates.
+    fn triggers(&self, node: &Node) -> Option<Vec<usize>> {
         match node {
-            Node::And(of) => {
-                let mut out = Maybe::Yes;
-                for n in of {
-                    match self.without_hits(n) {
-                        Maybe::No => return Maybe::No,
-                        Maybe::Unknown => out = Maybe::Unknown,
-                        Maybe::Yes => {}
-                    }
-                }
-                out
-            }
+            // All must hold: any one's triggers will do; take the cheapest.
+            Node::And(of) => of
+                .iter()
+                .filter_map(|n| self.triggers(n))
+                .min_by_key(|set| self.trigger_cost(set)),
+            // One must hold: all of theirs.
             Node::Or(of) => {
-                let mut out = Maybe::No;
+                let mut all = Vec::new();
                 for n in of {
-                    match self.without_hits(n) {
-                        Maybe::Yes => return Maybe::Yes,
-                        Maybe::Unknown => out = Maybe::Unknown,
-                        Maybe::No => {}
-                    }
+                    all.extend(self.triggers(n)?);
                 }
-                out
+                all.sort_unstable();
+                all.dedup();
+                Some(all)
             }
-            Node::Not(n) => match self.without_hits(n) {
-                Maybe::Yes => Maybe::No,
-                Maybe::No => Maybe::Yes,
-                Maybe::Unknown => Maybe::Unknown,
-            },
-            Node::Lit(l) => {
-                if self.lits[*l].pattern.is_some() {
-                    Maybe::No
-                } else {
-                    Maybe::Unknown
-                }
+            Node::Not(_) | Node::Site(_) | Node::Lang(_) => None,
+            Node::Lit(l) => self.lits[*l].pattern.map(|p| vec![p]),
+            Node::Near { left, right, .. } => {
+                let side = |ids: &[usize]| -> Option<Vec<usize>> {
+                    let mut v: Vec<usize> = ids
+                        .iter()
+                        .map(|&l| self.lits[l].pattern)
+                        .collect::<Option<_>>()?;
+                    v.sort_unstable();
+                    v.dedup();
+                    Some(v)
+                };
+                [side(left), side(right)]
+                    .into_iter()
+                    .flatten()
+                    .min_by_key(|set| self.trigger_cost(set))
             }
-            Node::Near { .. } => Maybe::No,
-            Node::Site(_) | Node::Lang(_) => Maybe::Unknown,
         }
+    }
+
+    /// How often a trigger set may fire, roughly: more patterns, and shorter
+    /// ones (common words), fire more.
+    fn trigger_cost(&self, set: &[usize]) -> (usize, usize) {
+        let shortest = set
+            .iter()
+            .map(|&p| self.pattern_len.get(p).copied().unwrap_or(0))
+            .min()
+            .unwrap_or(0);
+        (set.len(), usize::MAX - shortest)
     }
 
     /// The indexes of the topics `doc` matches, in topic order, into `out`
@@ -835,6 +841,79 @@ mod tests {
             let m = topics(&[("t", q)]);
             let got = !m.matching_names(&text(t)).is_empty();
             assert_eq!(got, *want, "{q}  on  {t:?}");
+        }
+    }
+
+    /// Candidates come from each topic's trigger patterns: a topic left out
+    /// must be false. Every query against every text, all topics in one
+    /// matcher, compared with evaluating every topic.
+    #[test]
+    fn triggers_never_leave_out_a_matching_topic() {
+        let queries = [
+            "élection",
+            "=Orange",
+            "\"grève générale\"",
+            "elect*",
+            "a AND b",
+            "a OR b",
+            "a AND NOT b",
+            "a OR NOT b",
+            "(a OR b) AND NOT (c OR d)",
+            "grève NEAR/2 sncf",
+            "grève NEAR/0f sncf",
+            "(grève OR manif*) NEAR/3 sncf",
+            "\"prix du\" AND carbur*",
+            "a AND (b OR c) AND NOT d",
+            "lang:fr AND NOT sncf",
+            "author:dupont OR grève",
+            "site:lemonde.fr grève",
+            "title:grève OR c",
+            "NOT NOT a",
+            "(a OR b) (c OR grève)",
+        ];
+        let texts = [
+            "a",
+            "b",
+            "c d",
+            "a b c",
+            "b e",
+            "Grève à la SNCF",
+            "sncf en grève",
+            "l'Élection",
+            "Orange",
+            "une orange",
+            "manifestation contre la sncf",
+            "le prix du carburant",
+            "grève générale",
+            "",
+            "a c grève",
+        ];
+        let all: Vec<(String, String)> = queries
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (format!("t{i}"), q.to_string()))
+            .collect();
+        let pairs: Vec<(&str, &str)> = all.iter().map(|(n, q)| (n.as_str(), q.as_str())).collect();
+        let m = topics(&pairs);
+        let mut every = m.clone();
+        every.always = (0..every.roots.len() as u32).collect();
+        every.pattern_topics.iter_mut().for_each(Vec::clear);
+        assert!(
+            m.always.len() < queries.len() / 2,
+            "most topics have triggers"
+        );
+        for t in texts {
+            for (lang, author, site) in [("fr", "Jean Dupont", "lemonde.fr"), ("en", "", "")] {
+                let doc = Document {
+                    text: t,
+                    title: t,
+                    lang,
+                    author,
+                    site,
+                    ..Document::default()
+                };
+                assert_eq!(m.matching_names(&doc), every.matching_names(&doc), "{t:?}");
+            }
         }
     }
 
