@@ -37,5 +37,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let names = m.matching_names(&doc);
     let explained = m.explain(0, &doc).map(|e| e.value);
-    assert_eq!(explained, Some(!names.is_empty()), "the explanation agrees with the match");
+    assert_eq!(
+        explained,
+        Some(!names.is_empty()),
+        "the explanation agrees with the match"
+    );
 });
