@@ -39,16 +39,26 @@ pub enum VeilleCommand {
         input: PathBuf,
     },
     /// Parse a topic query; print how it is read, or where it is wrong and why.
+    /// With --text (and --title), also say whether that post matches, part by
+    /// part of the query, and where each word was found.
     CheckQuery {
         /// The query, e.g. 'grève AND (SNCF OR RATP) AND NOT "grève de la faim"'.
         query: String,
+        /// A post's text to try the query on.
+        #[arg(long)]
+        text: Option<String>,
+        /// The post's title (with --text).
+        #[arg(long, requires = "text")]
+        title: Option<String>,
     },
 }
 
 /// Runs a `relais veille` command and returns its exit code.
 pub fn run(command: &VeilleCommand) -> ExitCode {
     match command {
-        VeilleCommand::CheckQuery { query } => check_query(query),
+        VeilleCommand::CheckQuery { query, text, title } => {
+            check_query(query, text.as_deref(), title.as_deref())
+        }
         VeilleCommand::Match { topics, input } => match match_posts(topics, input) {
             Ok(skipped) => ExitCode::from(u8::from(skipped > 0)),
             Err(message) => {
@@ -59,7 +69,7 @@ pub fn run(command: &VeilleCommand) -> ExitCode {
     }
 }
 
-fn check_query(query: &str) -> ExitCode {
+fn check_query(query: &str, text: Option<&str>, title: Option<&str>) -> ExitCode {
     match parse(query) {
         Ok(q) => {
             println!("valid query, read as:\n  {q}");
@@ -68,6 +78,35 @@ fn check_query(query: &str) -> ExitCode {
                 println!("words and phrases looked for ({}):", lits.len());
                 for l in lits {
                     println!("  {}", l.display());
+                }
+            }
+            if let Some(text) = text {
+                let topics = [Topic {
+                    name: "query".into(),
+                    query: q,
+                }];
+                let explained = Matcher::new(&topics).ok().and_then(|m| {
+                    let doc = Document {
+                        title: title.unwrap_or(""),
+                        text,
+                        ..Document::default()
+                    };
+                    m.explain(0, &doc)
+                });
+                let Some(e) = explained else {
+                    eprintln!("error: the query could not be compiled into a matcher");
+                    return ExitCode::from(2);
+                };
+                println!(
+                    "the post {} (✓ true, ✗ false):",
+                    if e.value { "matches" } else { "does not match" }
+                );
+                let label = |k: &str| match k {
+                    "words_between" => "words between".to_string(),
+                    other => other.to_string(),
+                };
+                for line in e.lines(&label) {
+                    println!("  {line}");
                 }
             }
             ExitCode::SUCCESS

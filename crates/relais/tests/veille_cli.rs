@@ -197,3 +197,44 @@ fn check_query_explains_a_query_or_points_at_its_error() {
     );
     assert!(err.contains("position 19:"), "{err}");
 }
+
+#[test]
+fn check_query_with_a_text_says_which_parts_matched_and_where() {
+    let out = run(
+        &[
+            "veille",
+            "check-query",
+            "(grève OR manif*) AND NOT \"grève de la faim\" AND grève NEAR/2 sncf",
+            "--title",
+            "Grève",
+            "--text",
+            "Une grève à la SNCF",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for want in [
+        "the post matches (✓ true, ✗ false):",
+        "    ✓ greve — title word 1, text word 2",
+        "    ✗ manif*",
+        "    ✗ \"greve de la faim\"",
+        "  ✓ greve NEAR/2 sncf — text word 2 (words between 2), text word 5",
+    ] {
+        assert!(stdout.contains(want), "{want:?} in\n{stdout}");
+    }
+    let out = run(
+        &[
+            "veille",
+            "check-query",
+            "grève AND sncf",
+            "--text",
+            "la RATP",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("the post does not match"), "{stdout}");
+    assert!(stdout.contains("  ✗ AND"), "{stdout}");
+}
