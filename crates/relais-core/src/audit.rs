@@ -41,10 +41,21 @@ pub enum AuditAction {
     EntryPublished,
     EntryPublishFailed,
     CredentialsRotated,
+    VeilleSourceAdded,
+    VeilleSourceChanged,
+    VeilleSourceRemoved,
+    VeilleSourcesImported,
+    VeilleTopicSaved,
+    VeilleTopicDeleted,
+    VeilleItemCurated,
+    VeilleDigestCreated,
+    VeilleDigestSent,
+    VeilleFeedTokenCreated,
+    VeilleFeedTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::WorkspaceCreated,
         AuditAction::UserCreated,
         AuditAction::MemberAdded,
@@ -79,6 +90,17 @@ impl AuditAction {
         AuditAction::EntryPublished,
         AuditAction::EntryPublishFailed,
         AuditAction::CredentialsRotated,
+        AuditAction::VeilleSourceAdded,
+        AuditAction::VeilleSourceChanged,
+        AuditAction::VeilleSourceRemoved,
+        AuditAction::VeilleSourcesImported,
+        AuditAction::VeilleTopicSaved,
+        AuditAction::VeilleTopicDeleted,
+        AuditAction::VeilleItemCurated,
+        AuditAction::VeilleDigestCreated,
+        AuditAction::VeilleDigestSent,
+        AuditAction::VeilleFeedTokenCreated,
+        AuditAction::VeilleFeedTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -117,6 +139,17 @@ impl AuditAction {
             AuditAction::EntryPublished => "entry_published",
             AuditAction::EntryPublishFailed => "entry_publish_failed",
             AuditAction::CredentialsRotated => "credentials_rotated",
+            AuditAction::VeilleSourceAdded => "veille_source_added",
+            AuditAction::VeilleSourceChanged => "veille_source_changed",
+            AuditAction::VeilleSourceRemoved => "veille_source_removed",
+            AuditAction::VeilleSourcesImported => "veille_sources_imported",
+            AuditAction::VeilleTopicSaved => "veille_topic_saved",
+            AuditAction::VeilleTopicDeleted => "veille_topic_deleted",
+            AuditAction::VeilleItemCurated => "veille_item_curated",
+            AuditAction::VeilleDigestCreated => "veille_digest_created",
+            AuditAction::VeilleDigestSent => "veille_digest_sent",
+            AuditAction::VeilleFeedTokenCreated => "veille_feed_token_created",
+            AuditAction::VeilleFeedTokenRevoked => "veille_feed_token_revoked",
         }
     }
 

@@ -26,6 +26,16 @@ macro_rules! typed_id {
 }
 
 typed_id!(
+    /// A source veille watches (a feed, a page, a stream).
+    SourceId,
+    /// A veille topic (a boolean query of one veille kind).
+    TopicId,
+    /// An item veille collected.
+    ItemId,
+    /// A veille spike alert.
+    AlertId,
+    /// A veille digest (curated items shared).
+    DigestId,
     /// A person who can log in.
     UserId,
     /// A client brand of the agency.

@@ -18,10 +18,12 @@ pub mod publish;
 pub mod role;
 pub mod throttle;
 pub mod validate;
+pub mod veille;
 
 pub use ids::{
-    AccountId, ApiTokenId, AuditId, CharterVersionId, CommentId, EntryId, InvitationId, MediaId,
-    NotificationId, ObservanceId, SessionId, UserId, WorkspaceId,
+    AccountId, AlertId, ApiTokenId, AuditId, CharterVersionId, CommentId, DigestId, EntryId,
+    InvitationId, ItemId, MediaId, NotificationId, ObservanceId, SessionId, SourceId, TopicId,
+    UserId, WorkspaceId,
 };
 pub use locale::Locale;
 pub use network::Network;

@@ -29,6 +29,7 @@ mod rows;
 pub mod testing;
 pub mod time;
 mod users;
+mod veille;
 mod workspaces;
 
 pub use entries::EntryFilter;
@@ -38,6 +39,9 @@ pub use publishing::{
 };
 pub use time::DbTime;
 pub use users::{NewUser, SessionRecord};
+pub use veille::{
+    hour_of, FetchRecord, HourVolume, IndexedItem, ItemFilter, ItemView, SourceImport,
+};
 pub use workspaces::{DemoCensus, MembershipChange};
 
 /// Runs `$body` with `$pool` bound to the live backend's pool. The body is

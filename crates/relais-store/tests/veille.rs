@@ -1,0 +1,460 @@
+//! Veille storage on SQLite and PostgreSQL: sources and their leases and
+//! fetch records, topics with versions, items stored once with their topics
+//! and hourly volumes, alerts recorded once, curation, digests, the curated
+//! feed's token, and tenant isolation.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{Duration, TimeZone, Utc};
+use relais_core::model::{Actor, Workspace};
+use relais_core::veille::{
+    AlertKind, NewItem, NewSource, Polarity, SourceKind, SourceState, VeilleKind,
+};
+use relais_core::{ItemId, TopicId};
+use relais_store::{hour_of, on_every_backend, FetchRecord, ItemFilter, Store, StoreError};
+
+async fn workspace(store: &Store, slug: &str) -> Workspace {
+    store
+        .create_workspace(&Actor::System("test"), slug, slug, None, false)
+        .await
+        .unwrap()
+}
+
+fn feed(url: &str) -> NewSource {
+    NewSource {
+        kind: SourceKind::Feed,
+        url: url.into(),
+        selector: String::new(),
+        tag: String::new(),
+        title: String::new(),
+        category: "Presse".into(),
+        interval_secs: 1800,
+    }
+}
+
+fn item(key: &str, text: &str, topics: &[TopicId], polarity: Polarity) -> NewItem {
+    NewItem {
+        dedup_key: key.into(),
+        url: Some(format!("https://news.test/{key}")),
+        canonical_url: Some(format!("https://news.test/{key}")),
+        title: format!("Title {key}"),
+        text: text.into(),
+        author: None,
+        lang: Some("fr".into()),
+        published_at: Utc.with_ymd_and_hms(2026, 11, 20, 10, 15, 0).unwrap(),
+        date_issue: String::new(),
+        polarity,
+        sentiment: if polarity == Polarity::Negative {
+            -0.6
+        } else {
+            0.1
+        },
+        cluster_id: 42,
+        topics: topics.to_vec(),
+    }
+}
+
+async fn sources_scenario(store: &Store) {
+    let sys = Actor::System("test");
+    let ws = workspace(store, "veille-a").await;
+    let a = store
+        .add_source(&sys, ws.id, &feed("https://a.test/rss"))
+        .await
+        .unwrap();
+    assert_eq!(a.state, SourceState::Active);
+    assert!(matches!(
+        store
+            .add_source(&sys, ws.id, &feed("https://a.test/rss"))
+            .await,
+        Err(StoreError::Conflict("source"))
+    ));
+    let report = store
+        .import_sources(
+            &sys,
+            ws.id,
+            &[feed("https://a.test/rss"), feed("https://b.test/atom")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.added.len(), 1);
+    assert_eq!(report.skipped, vec!["https://a.test/rss".to_string()]);
+    assert_eq!(store.list_sources(ws.id).await.unwrap().len(), 2);
+
+    // Leases: one worker at a time per source.
+    let now = Utc::now();
+    let taken = store
+        .lease_due_sources("w1", now, Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 2);
+    assert!(store
+        .lease_due_sources("w2", now, Duration::seconds(60), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    // A full fetch, then a 304: bytes saved is the body not sent again.
+    let rec = FetchRecord {
+        wire_bytes: 4000,
+        body_bytes: Some(12000),
+        etag: Some("\"v1\"".into()),
+        title: Some("Le Blog".into()),
+        next_fetch_at: now + Duration::minutes(30),
+        ..FetchRecord::default()
+    };
+    assert!(store
+        .record_fetch("w2", a.id, now, &rec)
+        .await
+        .unwrap()
+        .is_none());
+    let after = store
+        .record_fetch("w1", a.id, now, &rec)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.title, "Le Blog");
+    assert_eq!(after.bytes_downloaded, 4000);
+    assert_eq!(after.etag.as_deref(), Some("\"v1\""));
+    let later = now + Duration::minutes(31);
+    let again = store
+        .lease_due_sources("w1", later, Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(again.iter().filter(|s| s.id == a.id).count(), 1);
+    let nm = FetchRecord {
+        wire_bytes: 0,
+        not_modified: true,
+        etag: Some("\"v1\"".into()),
+        next_fetch_at: later + Duration::minutes(30),
+        ..FetchRecord::default()
+    };
+    let s = store
+        .record_fetch("w1", a.id, later, &nm)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((s.fetches, s.not_modified), (2, 1));
+    assert_eq!(s.bytes_saved, 12000);
+    assert_eq!(s.bytes_downloaded, 4000);
+    // A failure counts, keeps the validators, and a disabled source is never leased.
+    let later = later + Duration::minutes(31);
+    store
+        .lease_due_sources("w1", later, Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    let failed = FetchRecord {
+        error: Some("the server answered 500".into()),
+        next_fetch_at: later + Duration::minutes(5),
+        disable: true,
+        ..FetchRecord::default()
+    };
+    let s = store
+        .record_fetch("w1", a.id, later, &failed)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.state, SourceState::Disabled);
+    assert_eq!(s.failures, 1);
+    assert_eq!(s.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(s.last_error, "the server answered 500");
+    assert!(s.first_failure_at.is_some());
+    let far = later + Duration::days(2);
+    assert!(store
+        .lease_due_sources("w3", far, Duration::seconds(60), 10)
+        .await
+        .unwrap()
+        .iter()
+        .all(|x| x.id != a.id));
+    store
+        .set_source_enabled(&sys, ws.id, a.id, true)
+        .await
+        .unwrap();
+    let s = store.source(ws.id, a.id).await.unwrap().unwrap();
+    assert_eq!((s.state, s.failures), (SourceState::Active, 0));
+
+    // Another workspace sees none of it.
+    let other = workspace(store, "veille-b").await;
+    assert!(store.source(other.id, a.id).await.unwrap().is_none());
+    assert!(matches!(
+        store.delete_source(&sys, other.id, a.id).await,
+        Err(StoreError::NotFound)
+    ));
+    store.delete_source(&sys, ws.id, a.id).await.unwrap();
+    assert_eq!(store.list_sources(ws.id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn sources_are_leased_once_and_record_their_fetches() {
+    on_every_backend!(sources_scenario);
+}
+
+async fn items_scenario(store: &Store) {
+    let sys = Actor::System("test");
+    let ws = workspace(store, "veille-c").await;
+    let other = workspace(store, "veille-d").await;
+    let src = store
+        .add_source(&sys, ws.id, &feed("https://c.test/rss"))
+        .await
+        .unwrap();
+    let t = store
+        .save_topic(
+            &sys,
+            ws.id,
+            None,
+            "Élections",
+            VeilleKind::Regulation,
+            "élection*",
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .save_topic(&sys, ws.id, None, "Élections", VeilleKind::Trade, "x")
+            .await,
+        Err(StoreError::Conflict("name"))
+    ));
+    let fp = store.topics_fingerprint(ws.id).await.unwrap();
+    let t2 = store
+        .save_topic(
+            &sys,
+            ws.id,
+            Some((t.id, t.version)),
+            "Élections",
+            VeilleKind::Regulation,
+            "élection* OR scrutin",
+        )
+        .await
+        .unwrap();
+    assert_eq!(t2.version, 2);
+    assert_ne!(store.topics_fingerprint(ws.id).await.unwrap(), fp);
+    assert!(matches!(
+        store
+            .save_topic(
+                &sys,
+                ws.id,
+                Some((t.id, 1)),
+                "Élections",
+                VeilleKind::Trade,
+                "x"
+            )
+            .await,
+        Err(StoreError::Stale)
+    ));
+
+    let at = Utc::now();
+    let ids = store
+        .store_items(
+            ws.id,
+            Some((src.id, "C")),
+            &[
+                item("a", "élection", &[t.id], Polarity::Negative),
+                item("b", "rien", &[], Polarity::Neutral),
+                item("a", "doublon", &[t.id], Polarity::Negative),
+            ],
+            at,
+        )
+        .await
+        .unwrap();
+    assert!(ids[0].is_some() && ids[1].is_some());
+    assert_eq!(ids[2], None, "the same dedup key is stored once");
+    let again = store
+        .store_items(
+            ws.id,
+            Some((src.id, "C")),
+            &[item("b", "x", &[], Polarity::Neutral)],
+            at,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, vec![None]);
+    assert_eq!(
+        store
+            .known_dedup_keys(ws.id, &["a".into(), "z".into()])
+            .await
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        vec!["a".to_string()]
+    );
+    // The same key in another workspace is another item; a topic of another
+    // workspace cannot be attached.
+    let foreign = store
+        .store_items(
+            other.id,
+            None,
+            &[item("a", "élection", &[t.id], Polarity::Neutral)],
+            at,
+        )
+        .await
+        .unwrap();
+    assert!(foreign[0].is_some());
+    let fv = store
+        .item(other.id, foreign[0].unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(fv.topics.is_empty());
+    assert!(store
+        .item(other.id, ids[0].unwrap())
+        .await
+        .unwrap()
+        .is_none());
+
+    let s = store.source(ws.id, src.id).await.unwrap().unwrap();
+    assert_eq!(s.items_total, 2);
+    let by_topic = store
+        .list_items(
+            ws.id,
+            &ItemFilter {
+                topic: Some(t.id),
+                limit: 50,
+                ..ItemFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_topic.len(), 1);
+    assert_eq!(by_topic[0].topics, vec![(t.id, "Élections".to_string())]);
+    assert_eq!(by_topic[0].cluster_size, 2, "both items share cluster 42");
+    let negative = store
+        .list_items(
+            ws.id,
+            &ItemFilter {
+                polarity: Some(Polarity::Negative),
+                limit: 50,
+                ..ItemFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(negative.len(), 1);
+
+    // Volumes by hour.
+    let hour = hour_of(Utc.with_ymd_and_hms(2026, 11, 20, 10, 15, 0).unwrap());
+    let vol = store
+        .topic_volume(t.id, hour - Duration::days(1), hour + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(vol.len(), 1);
+    assert_eq!((vol[0].hour, vol[0].total, vol[0].negative), (hour, 1, 1));
+
+    // Alerts once per topic, hour and kind.
+    let a1 = store
+        .record_alert(ws.id, t.id, AlertKind::Volume, hour, 30, 2.0, 8.0, None)
+        .await
+        .unwrap();
+    assert!(a1.is_some());
+    let a2 = store
+        .record_alert(ws.id, t.id, AlertKind::Volume, hour, 31, 2.0, 8.0, None)
+        .await
+        .unwrap();
+    assert!(a2.is_none());
+    let alerts = store.list_alerts(ws.id, 10).await.unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].topic_name, "Élections");
+    assert!(store.list_alerts(other.id, 10).await.unwrap().is_empty());
+    assert!(store.alert(other.id, a1.unwrap()).await.unwrap().is_none());
+
+    // Curation.
+    let id = ids[0].unwrap();
+    store
+        .curate_item(
+            &sys,
+            ws.id,
+            id,
+            true,
+            &["loi".into(), "urgent".into()],
+            "Nous devons répondre",
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.curate_item(&sys, other.id, id, true, &[], "").await,
+        Err(StoreError::NotFound)
+    ));
+    let starred = store
+        .list_items(
+            ws.id,
+            &ItemFilter {
+                starred: true,
+                limit: 50,
+                ..ItemFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(starred.len(), 1);
+    assert_eq!(
+        starred[0].tags,
+        vec!["loi".to_string(), "urgent".to_string()]
+    );
+    assert_eq!(starred[0].item.note, "Nous devons répondre");
+    assert_eq!(
+        store.item_tags(ws.id).await.unwrap(),
+        vec![("loi".to_string(), 1), ("urgent".to_string(), 1)]
+    );
+
+    // Digests keep their order and refuse another workspace's items.
+    let d = store
+        .create_digest(
+            &sys,
+            ws.id,
+            "Semaine 47",
+            "Ce qui compte",
+            &[ids[1].unwrap(), id],
+        )
+        .await
+        .unwrap();
+    let digest = store.digest(ws.id, d).await.unwrap().unwrap();
+    assert_eq!(digest.items, vec![ids[1].unwrap(), id]);
+    assert!(matches!(
+        store
+            .create_digest(&sys, ws.id, "Mauvais", "", &[foreign[0].unwrap()])
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.list_digests(ws.id).await.unwrap().len(), 1);
+    store
+        .mark_digest_sent(&sys, ws.id, d, "client@brand.test")
+        .await
+        .unwrap();
+    assert!(store
+        .digest(ws.id, d)
+        .await
+        .unwrap()
+        .unwrap()
+        .sent_at
+        .is_some());
+    assert!(store.digest(other.id, d).await.unwrap().is_none());
+
+    // The index reads every item with its topics.
+    let all = store.items_for_index(ItemId(0), 100).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].topics, vec![t.id]);
+
+    // The feed token opens one workspace, until revoked.
+    let token = store.create_veille_feed_token(&sys, ws.id).await.unwrap();
+    assert_eq!(
+        store
+            .workspace_by_veille_feed_token(&token)
+            .await
+            .unwrap()
+            .map(|w| w.id),
+        Some(ws.id)
+    );
+    store.revoke_veille_feed_token(&sys, ws.id).await.unwrap();
+    assert!(store
+        .workspace_by_veille_feed_token(&token)
+        .await
+        .unwrap()
+        .is_none());
+
+    // Deleting the topic keeps the items.
+    store.delete_topic(&sys, ws.id, t.id).await.unwrap();
+    let it = store.item(ws.id, id).await.unwrap().unwrap();
+    assert!(it.topics.is_empty());
+}
+
+#[tokio::test]
+async fn items_are_stored_once_with_topics_volumes_alerts_and_curation() {
+    on_every_backend!(items_scenario);
+}
