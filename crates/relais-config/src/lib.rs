@@ -30,6 +30,7 @@ pub struct Config {
     pub media: MediaConfig,
     pub secrets: SecretsConfig,
     pub publish: PublishConfig,
+    pub veille: VeilleConfig,
 }
 
 /// The HTTP server.
@@ -138,6 +139,59 @@ pub struct PublishConfig {
     pub retry_deadline_secs: u64,
     /// Time-out of one request to a network, in seconds.
     pub request_timeout_secs: u64,
+}
+
+/// Veille (monitoring): how sources are fetched and when spikes alert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VeilleConfig {
+    /// Whether `relais serve` (and `relais worker`) also read the sources.
+    pub worker: bool,
+    /// How many sources one process fetches at the same time.
+    pub concurrency: u32,
+    /// How many requests at a time to one host.
+    pub per_host_concurrency: u32,
+    /// Time-out of one fetch, in seconds (connection included).
+    pub timeout_secs: u64,
+    /// The largest body accepted, decompressed, in bytes.
+    pub max_body_bytes: u64,
+    /// A source failing for this many days is disabled, and the team told.
+    pub dead_after_days: u32,
+    /// Let sources point at private, loopback or link-local addresses. Off:
+    /// sources are URLs people type, and these would reach the server's own
+    /// network (SSRF).
+    pub allow_private_addresses: bool,
+    /// A stream (Bluesky firehose, Jetstream) is read in sessions of this
+    /// many seconds under its lease, its cursor kept between them.
+    pub stream_session_secs: u64,
+    /// Spike alerts: standard deviations above the baseline.
+    pub spike_k: f64,
+    /// Spike alerts: days of the same hour making the baseline.
+    pub spike_window_days: u32,
+    /// Spike alerts: no alert below this many items in the hour.
+    pub spike_min_count: u32,
+    /// Negative-share alerts: rise of the share of negative items over the
+    /// baseline's (0.2 = 20 points).
+    pub spike_negative_jump: f64,
+}
+
+impl Default for VeilleConfig {
+    fn default() -> Self {
+        VeilleConfig {
+            worker: true,
+            concurrency: 16,
+            per_host_concurrency: 2,
+            timeout_secs: 30,
+            max_body_bytes: 10 * 1024 * 1024,
+            dead_after_days: 7,
+            allow_private_addresses: false,
+            stream_session_secs: 50,
+            spike_k: 3.0,
+            spike_window_days: 14,
+            spike_min_count: 10,
+            spike_negative_jump: 0.2,
+        }
+    }
 }
 
 impl Default for PublishConfig {
@@ -375,6 +429,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             media: MediaConfig::default(),
             publish: PublishConfig::default(),
+            veille: VeilleConfig::default(),
             secrets: SecretsConfig::default(),
         }
     }
@@ -541,6 +596,44 @@ impl Config {
             if value < min {
                 return bad(key, format!("must be at least {min}"));
             }
+        }
+        let v = &self.veille;
+        for (key, value, min) in [
+            ("veille.concurrency", u64::from(v.concurrency), 1),
+            (
+                "veille.per_host_concurrency",
+                u64::from(v.per_host_concurrency),
+                1,
+            ),
+            ("veille.timeout_secs", v.timeout_secs, 1),
+            ("veille.max_body_bytes", v.max_body_bytes, 1024),
+            ("veille.dead_after_days", u64::from(v.dead_after_days), 1),
+            ("veille.stream_session_secs", v.stream_session_secs, 1),
+            (
+                "veille.spike_window_days",
+                u64::from(v.spike_window_days),
+                1,
+            ),
+            ("veille.spike_min_count", u64::from(v.spike_min_count), 1),
+        ] {
+            if value < min {
+                return bad(key, format!("must be at least {min}"));
+            }
+        }
+        if !(v.spike_k.is_finite() && v.spike_k > 0.0) {
+            return bad(
+                "veille.spike_k",
+                "must be a positive number such as 3".into(),
+            );
+        }
+        if !(v.spike_negative_jump.is_finite()
+            && v.spike_negative_jump > 0.0
+            && v.spike_negative_jump <= 1.0)
+        {
+            return bad(
+                "veille.spike_negative_jump",
+                "must be a share between 0 and 1 such as 0.2".into(),
+            );
         }
         if p.request_timeout_secs * 2 >= p.lease_secs * 3 {
             return bad(

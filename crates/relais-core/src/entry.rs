@@ -560,10 +560,15 @@ pub enum NotificationKind {
     PublishMissed,
     /// A network refused an account's credentials: someone must reconnect it.
     ReconnectNeeded,
+    /// A veille topic's volume or negative share spiked (the comment says
+    /// which topic and why).
+    VeilleSpike,
+    /// A veille source failed for too long and was turned off.
+    VeilleSourceDisabled,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 7] = [
+    pub const ALL: [NotificationKind; 9] = [
         NotificationKind::Submitted,
         NotificationKind::Approved,
         NotificationKind::ChangesRequested,
@@ -571,6 +576,8 @@ impl NotificationKind {
         NotificationKind::PublishFailed,
         NotificationKind::PublishMissed,
         NotificationKind::ReconnectNeeded,
+        NotificationKind::VeilleSpike,
+        NotificationKind::VeilleSourceDisabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -582,6 +589,8 @@ impl NotificationKind {
             NotificationKind::PublishFailed => "publish_failed",
             NotificationKind::PublishMissed => "publish_missed",
             NotificationKind::ReconnectNeeded => "reconnect_needed",
+            NotificationKind::VeilleSpike => "veille_spike",
+            NotificationKind::VeilleSourceDisabled => "veille_source_disabled",
         }
     }
 

@@ -36,6 +36,11 @@ pub enum Action {
     CommentEntries,
     /// Manage the workspace's accounts and the secret calendar feed URL.
     ManageWorkspace,
+    /// See veille: sources, topics, items, alerts, search and digests.
+    ViewVeille,
+    /// Add and remove sources, write topics, curate items, build and send
+    /// digests, manage the curated feed's secret URL.
+    EditVeille,
 }
 
 use Role::{ClientApprover as C, CommunityManager as Cm, Manager as M, Owner as O, Viewer as V};
@@ -60,6 +65,10 @@ pub const POLICY: &[(Action, &[Role])] = &[
     (Action::ApproveEntries, &[O, C]),
     (Action::CommentEntries, &[O, M, Cm, C]),
     (Action::ManageWorkspace, &[O, M]),
+    // Veille is the team's work (001 C1.1–C1.3); the client receives its
+    // digests (e-mail, secret feed), not the raw monitoring.
+    (Action::ViewVeille, &[O, M, Cm, V]),
+    (Action::EditVeille, &[O, M, Cm]),
 ];
 
 /// Whether `role` may perform `action`.

@@ -27,8 +27,8 @@ macro_rules! files {
     };
 }
 
-const FR: [&str; 7] = files!("fr");
-const EN: [&str; 7] = files!("en");
+const FR: &[&str] = &files!("fr");
+const EN: &[&str] = &files!("en");
 
 /// A message file failed to parse or load.
 #[derive(Debug, thiserror::Error)]

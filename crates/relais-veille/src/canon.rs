@@ -139,6 +139,13 @@ pub fn canonical_url(input: &str) -> Option<String> {
     Some(url.into())
 }
 
+/// A stable 64-bit key of a string (xxh3 with a fixed seed): the same on
+/// every machine and every run, so it may be stored. Used for the story
+/// (cluster) key of an item from its dedup key.
+pub fn key_hash(key: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
+}
+
 /// The key under which an item is recognised as an exact duplicate, or
 /// `None` when it has neither a usable GUID nor an `http(s)` URL (such an
 /// item can only be deduplicated by its text, see

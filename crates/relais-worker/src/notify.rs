@@ -69,6 +69,10 @@ impl Notifier {
             _ => return,
         };
         let path = match (told.kind, told.entry_id) {
+            (NotificationKind::VeilleSpike, _) => format!("/w/{}/veille/alerts", ws.slug),
+            (NotificationKind::VeilleSourceDisabled, _) => {
+                format!("/w/{}/veille/sources", ws.slug)
+            }
             (NotificationKind::ReconnectNeeded, _) | (_, None) => {
                 format!("/w/{}/accounts", ws.slug)
             }

@@ -10,3 +10,6 @@ audit-veille_digest_created = Veille digest created
 audit-veille_digest_sent = Veille digest sent
 audit-veille_feed_token_created = Secret curated-feed URL created
 audit-veille_feed_token_revoked = Secret curated-feed URL revoked
+
+notification-veille-spike = Veille alert in { $workspace }: a topic is spiking.
+notification-veille-source-disabled = A veille source of { $workspace } failed for too long and was turned off.

@@ -10,3 +10,6 @@ audit-veille_digest_created = Synthèse de veille créée
 audit-veille_digest_sent = Synthèse de veille envoyée
 audit-veille_feed_token_created = Adresse secrète du flux de veille créée
 audit-veille_feed_token_revoked = Adresse secrète du flux de veille révoquée
+
+notification-veille-spike = Alerte de veille dans { $workspace } : un sujet s’emballe.
+notification-veille-source-disabled = Une source de veille de { $workspace } échouait depuis trop longtemps : elle a été désactivée.

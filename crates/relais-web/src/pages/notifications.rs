@@ -67,6 +67,12 @@ fn view(
         relais_core::entry::NotificationKind::ReconnectNeeded => {
             format!("/w/{}/accounts", w.workspace.slug)
         }
+        relais_core::entry::NotificationKind::VeilleSpike => {
+            format!("/w/{}/veille/alerts", w.workspace.slug)
+        }
+        relais_core::entry::NotificationKind::VeilleSourceDisabled => {
+            format!("/w/{}/veille/sources", w.workspace.slug)
+        }
         _ => match n.entries.as_slice() {
             [one] => format!("/w/{}/entries/{one}", w.workspace.slug),
             _ => format!("/w/{}/calendar", w.workspace.slug),
