@@ -412,6 +412,24 @@ impl SearchIndex {
         self.reader.reload().map_err(|e| self.engine_error(e))
     }
 
+    /// Lets the writer finish its background merges, then closes it and
+    /// releases the directory's write lock (at shutdown, or to hand writing
+    /// to another process). Uncommitted changes are dropped. The next write
+    /// opens a writer again.
+    pub fn close_writer(&self) -> Result<(), SearchError> {
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(writer) = writer {
+            writer
+                .wait_merging_threads()
+                .map_err(|e| self.engine_error(e))?;
+        }
+        self.reader.reload().map_err(|e| self.engine_error(e))
+    }
+
     /// Searchable segments (a figure for benchmarks and diagnostics).
     pub fn segment_count(&self) -> usize {
         self.reader.searcher().segment_readers().len()

@@ -213,3 +213,21 @@ fn the_writer_memory_budget_is_an_option() {
         Err(SearchError::Invalid(_))
     ));
 }
+
+#[test]
+fn closing_the_writer_releases_the_directory_for_another_writer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = SearchIndex::open_or_create(tmp.path()).unwrap();
+    first.add(&[item(1, "un")]).unwrap();
+    first.commit().unwrap();
+    let second = SearchIndex::open_or_create(tmp.path()).unwrap();
+    assert!(matches!(
+        second.add(&[item(2, "deux")]),
+        Err(SearchError::Locked { .. })
+    ));
+    first.close_writer().unwrap();
+    second.add(&[item(2, "deux")]).unwrap();
+    second.commit().unwrap();
+    assert_eq!(found(&second, "deux"), vec![2]);
+    assert_eq!(found(&second, "un"), vec![1]);
+}
