@@ -133,8 +133,53 @@ impl Mailer {
             })
     }
 
+    /// Sends one message with an HTML body and its plain-text alternative
+    /// (`multipart/alternative`: readers without HTML, and screen readers
+    /// that prefer text, get the text part).
+    pub async fn send_html(
+        &self,
+        to: &str,
+        subject: &str,
+        text_body: &str,
+        html_body: &str,
+    ) -> Result<(), MailError> {
+        let message = self.build_html(to, subject, text_body, html_body)?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError::Send {
+                server: self.server.clone(),
+                reason: describe_smtp_error(&e),
+            })
+    }
+
+    /// The message [`Mailer::send_html`] sends, as built.
+    pub fn build_html(
+        &self,
+        to: &str,
+        subject: &str,
+        text_body: &str,
+        html_body: &str,
+    ) -> Result<Message, MailError> {
+        let builder = self.builder(to, subject)?;
+        builder
+            .multipart(lettre::message::MultiPart::alternative_plain_html(
+                text_body.replace("\r\n", "\n"),
+                html_body.to_string(),
+            ))
+            .map_err(|e| MailError::Message(e.to_string()))
+    }
+
     /// The message [`Mailer::send`] sends, as built (for tests and previews).
     pub fn build(&self, to: &str, subject: &str, text_body: &str) -> Result<Message, MailError> {
+        self.builder(to, subject)?
+            .header(ContentType::TEXT_PLAIN)
+            .body(text_body.replace("\r\n", "\n"))
+            .map_err(|e| MailError::Message(e.to_string()))
+    }
+
+    fn builder(&self, to: &str, subject: &str) -> Result<lettre::message::MessageBuilder, MailError> {
         let to_box: Mailbox = to
             .trim()
             .parse()
@@ -150,16 +195,13 @@ impl Mailer {
             .from(self.from.clone())
             .to(to_box)
             .subject(subject.trim())
-            .message_id(None)
-            .header(ContentType::TEXT_PLAIN);
+            .message_id(None);
         // RFC 3834: automatic messages; asks auto-responders not to answer.
         builder = builder.raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("Auto-Submitted"),
             "auto-generated".into(),
         ));
-        builder
-            .body(text_body.replace("\r\n", "\n"))
-            .map_err(|e| MailError::Message(e.to_string()))
+        Ok(builder)
     }
 }
 

@@ -56,6 +56,10 @@ pub struct Inner {
     vault: std::sync::OnceLock<relais_auth::vault::Vault>,
     /// How the connect pages talk to the networks (time-out, user agent).
     pub connect_options: relais_connect::ClientOptions,
+    /// The veille search index, shared with the worker that writes it.
+    /// `None` until the binary hands one over ([`AppState::with_search`]):
+    /// the search box then says search is unavailable.
+    search: std::sync::OnceLock<Arc<relais_search::SearchIndex>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -84,6 +88,7 @@ impl AppState {
                 mailer,
                 media,
                 vault: std::sync::OnceLock::new(),
+                search: std::sync::OnceLock::new(),
                 connect_options: relais_connect::ClientOptions {
                     timeout: Duration::from_secs(20),
                     ..relais_connect::ClientOptions::default()
@@ -97,6 +102,17 @@ impl AppState {
     pub fn with_vault(self, vault: relais_auth::vault::Vault) -> AppState {
         let _ = self.inner.vault.set(vault);
         self
+    }
+
+    /// The same state with the veille search index. Set once.
+    pub fn with_search(self, index: Arc<relais_search::SearchIndex>) -> AppState {
+        let _ = self.inner.search.set(index);
+        self
+    }
+
+    /// The veille search index, if the binary gave one.
+    pub fn search(&self) -> Option<&Arc<relais_search::SearchIndex>> {
+        self.inner.search.get()
     }
 
     /// The credentials vault, if the binary gave one.

@@ -24,6 +24,7 @@ pub mod media;
 // Publishing: connected accounts, delivery timelines, rescheduling (issue 4).
 pub mod connections;
 pub mod publication;
+pub mod veille;
 
 use crate::ctx::Ctx;
 use crate::error::AppError;
