@@ -716,4 +716,232 @@ mod tests {
         );
         assert!(u("ftp://x.example", None).is_err());
     }
+
+    fn post_bytes(kind: &str, text: &str, langs: &[&str]) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct R<'a> {
+            #[serde(rename = "$type")]
+            kind: &'a str,
+            text: &'a str,
+            #[serde(rename = "createdAt")]
+            created_at: &'a str,
+            langs: &'a [&'a str],
+        }
+        serde_ipld_dagcbor::to_vec(&R {
+            kind,
+            text,
+            created_at: "2026-11-23T10:00:00.000Z",
+            langs,
+        })
+        .unwrap_or_default()
+    }
+
+    fn cid_of(bytes: &[u8]) -> Cid {
+        let mh = ipld_core::cid::multihash::Multihash::<64>::wrap(
+            SHA2_256,
+            &sha2::Sha256::digest(bytes),
+        )
+        .unwrap_or_default();
+        Cid::new_v1(0x71, mh)
+    }
+
+    async fn car(blocks: Vec<(Cid, Vec<u8>)>) -> Vec<u8> {
+        let root = blocks.first().map(|b| b.0).unwrap_or_default();
+        let mut w = iroh_car::CarWriter::new(iroh_car::CarHeader::new_v1(vec![root]), Vec::new());
+        for (cid, data) in blocks {
+            let _ = w.write(cid, data).await;
+        }
+        w.finish().await.unwrap_or_default()
+    }
+
+    #[derive(Serialize)]
+    struct Op {
+        action: &'static str,
+        path: String,
+        cid: Option<Cid>,
+    }
+
+    #[derive(Serialize)]
+    struct Commit {
+        seq: i64,
+        rebase: bool,
+        #[serde(rename = "tooBig")]
+        too_big: bool,
+        repo: &'static str,
+        blocks: serde_bytes::ByteBuf,
+        ops: Vec<Op>,
+        time: &'static str,
+    }
+
+    fn commit(seq: i64, too_big: bool, blocks: Vec<u8>, ops: Vec<Op>) -> Vec<u8> {
+        frame(
+            1,
+            Some("#commit"),
+            &Commit {
+                seq,
+                rebase: false,
+                too_big,
+                repo: "did:plc:alice",
+                blocks: serde_bytes::ByteBuf::from(blocks),
+                ops,
+                time: "2026-11-23T10:00:00.000Z",
+            },
+        )
+    }
+
+    fn create(collection: &str, rkey: &str, cid: Cid) -> Op {
+        Op {
+            action: "create",
+            path: format!("{collection}/{rkey}"),
+            cid: Some(cid),
+        }
+    }
+
+    /// A loopback server sends a hostile mix of frames: the good ones are
+    /// delivered in order, the others skipped and counted, nothing panics.
+    #[tokio::test]
+    async fn a_hostile_stream_is_survived_and_counted() {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+
+        let post = "app.bsky.feed.post";
+        let a = post_bytes(post, "Post A", &["fr"]);
+        let b = post_bytes(post, "Post B", &[]);
+        let mut b_tampered = b.clone();
+        if let Some(x) = b_tampered.iter_mut().rev().find(|x| **x == b'B') {
+            *x = b'b';
+        }
+        let c = post_bytes(post, "Post C", &[]);
+        let like = post_bytes("app.bsky.feed.like", "not a post", &[]);
+        let long = post_bytes(post, &"x".repeat(1000), &[]);
+        let d = post_bytes(post, "Post D is longer than twenty bytes", &["en"]);
+        let car1 = car(vec![
+            (cid_of(&a), a.clone()),
+            (cid_of(&b), b_tampered),
+            (cid_of(&like), like.clone()),
+        ])
+        .await;
+        let car_big = car(vec![(cid_of(&long), long.clone())]).await;
+        let car_d = car(vec![(cid_of(&d), d.clone())]).await;
+        let max_car_bytes = 600;
+        assert!(car1.len() <= max_car_bytes && car_big.len() > max_car_bytes);
+        let mut identity = BTreeMap::new();
+        identity.insert("seq", 1i64);
+        let mut info = BTreeMap::new();
+        info.insert("name", "OutdatedCursor");
+        let mut too_slow = BTreeMap::new();
+        too_slow.insert("error", "ConsumerTooSlow");
+        let frames: Vec<Message> = vec![
+            Message::Binary(vec![0xff, 0x00].into()),
+            Message::Text("hello".into()),
+            Message::Binary(frame(1, Some("#identity"), &identity).into()),
+            Message::Binary(
+                commit(
+                    2,
+                    false,
+                    car1,
+                    vec![
+                        create(post, "a", cid_of(&a)),
+                        create(post, "b", cid_of(&b)),
+                        create(post, "c", cid_of(&c)),
+                        create("app.bsky.feed.like", "l", cid_of(&like)),
+                        Op {
+                            action: "delete",
+                            path: format!("{post}/z"),
+                            cid: None,
+                        },
+                    ],
+                )
+                .into(),
+            ),
+            Message::Binary(
+                commit(3, false, car_big, vec![create(post, "big", cid_of(&long))]).into(),
+            ),
+            Message::Binary(frame(1, Some("#info"), &info).into()),
+            Message::Binary(commit(2, false, Vec::new(), Vec::new()).into()),
+            Message::Binary(
+                commit(4, true, Vec::new(), vec![create(post, "tb", cid_of(&c))]).into(),
+            ),
+            Message::Binary(commit(5, false, car_d, vec![create(post, "d", cid_of(&d))]).into()),
+            Message::Binary(frame(-1, None, &too_slow).into()),
+        ];
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let server = tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap_or_else(|e| panic!("{e}"));
+            let mut ws = tokio_tungstenite::accept_async(stream)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            for f in frames {
+                let _ = ws.send(f).await;
+            }
+            while let Some(Ok(_)) = ws.next().await {}
+        });
+
+        let options = FirehoseOptions {
+            max_car_bytes,
+            max_text_bytes: 20,
+            ..FirehoseOptions::default()
+        };
+        let service = Url::parse(&format!("http://{addr}")).unwrap_or_else(|e| panic!("{e}"));
+        let mut fh = Firehose::connect(&service, Some(0), &options)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut got = Vec::new();
+        let err = loop {
+            match fh.next().await {
+                Ok(e) => got.push((e.seq, e.kind, e.posts, e.skipped)),
+                Err(e) => break e,
+            }
+        };
+        let heard = |rkey: &str, text: &str, langs: &[&str]| HeardPost {
+            network: "bluesky",
+            uri: format!("at://did:plc:alice/app.bsky.feed.post/{rkey}"),
+            url: Some(format!(
+                "https://bsky.app/profile/did:plc:alice/post/{rkey}"
+            )),
+            author: "did:plc:alice".into(),
+            text: text.into(),
+            created_at: parse_time("2026-11-23T10:00:00.000Z"),
+            langs: langs.iter().map(|l| l.to_string()).collect(),
+        };
+        assert_eq!(
+            got,
+            vec![
+                (1, FirehoseKind::Identity, vec![], 0),
+                (
+                    2,
+                    FirehoseKind::Commit,
+                    vec![heard("a", "Post A", &["fr"])],
+                    2
+                ),
+                (3, FirehoseKind::Commit, vec![], 1),
+                (4, FirehoseKind::Commit, vec![], 1),
+                (
+                    5,
+                    FirehoseKind::Commit,
+                    vec![heard("d", "Post D is longer tha", &["en"])],
+                    0
+                ),
+            ]
+        );
+        assert!(
+            matches!(&err, ListenError::Stream { error, .. } if error == "ConsumerTooSlow"),
+            "{err:?}"
+        );
+        assert!(err.is_transient());
+        let counts = fh.stats().snapshot();
+        assert_eq!(counts.frames, 10);
+        assert_eq!(counts.malformed_frames, 2);
+        assert_eq!(counts.duplicates, 1);
+        assert_eq!(counts.skipped_records, 4);
+        assert_eq!(counts.truncated_texts, 1);
+        assert_eq!(counts.posts, 2);
+        assert_eq!(fh.cursor(), Some(5));
+        fh.close().await;
+        server.abort();
+    }
 }
