@@ -18,6 +18,11 @@
 //! processed after a back-off ([`ListenError::is_transient`],
 //! [`ListenError::retry_after`]).
 //!
+//! Sources are addresses typed by users: unless allowed
+//! (`allow_private_addresses`, [`HttpClient::new`]), loopback, private and
+//! link-local addresses are refused ([`ListenError::Forbidden`]), whether
+//! written as IP addresses or reached through a name or a redirect.
+//!
 //! Everything a server sends is bounded: frame and message sizes, the CAR
 //! file of a commit, the text of a post, the number of languages. A frame or
 //! record that cannot be decoded is skipped with a `tracing` warning and
@@ -29,11 +34,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub mod firehose;
+mod guard;
 pub mod jetstream;
 pub mod mastodon;
 mod ws;
 
 pub use firehose::{subscribe_repos, Firehose, FirehoseEvent, FirehoseKind, FirehoseOptions};
+pub use guard::{is_public, HttpClient};
 pub use jetstream::{jetstream, Jetstream, JetstreamEvent, JetstreamKind, JetstreamOptions};
 pub use mastodon::{mastodon_hashtag, mastodon_public, Page};
 
@@ -74,6 +81,10 @@ pub enum ListenError {
     /// The address cannot be used as given.
     #[error("invalid address {url}: {reason}")]
     InvalidUrl { url: String, reason: String },
+    /// The address is not a public one (loopback, private, link-local…)
+    /// and private addresses are not allowed.
+    #[error("{url} is refused: {reason}; an administrator can allow private addresses")]
+    Forbidden { url: String, reason: String },
     /// No connection could be made (refused, name not resolved, TLS failure,
     /// time-out while connecting). Try again later.
     #[error("cannot connect to {url}: {reason}; the service may be down, retry later")]
@@ -156,7 +167,9 @@ impl ListenError {
     /// 501 Not Implemented.
     pub fn is_transient(&self) -> bool {
         match self {
-            ListenError::InvalidUrl { .. } | ListenError::Auth { .. } => false,
+            ListenError::InvalidUrl { .. }
+            | ListenError::Auth { .. }
+            | ListenError::Forbidden { .. } => false,
             ListenError::TooLarge { .. } | ListenError::BadAnswer { .. } => false,
             ListenError::Connect { .. }
             | ListenError::Closed { .. }

@@ -7,11 +7,12 @@
 use chrono::{DateTime, Utc};
 use relais_connect::listen::{
     self, jetstream::JetstreamKind, mastodon_hashtag, mastodon_public, Firehose, FirehoseEvent,
-    FirehoseKind, FirehoseOptions, HeardPost, Jetstream, JetstreamOptions, ListenError,
+    FirehoseKind, FirehoseOptions, HeardPost, HttpClient, Jetstream, JetstreamOptions, ListenError,
 };
 use relais_connect::testing::jetstream::JetstreamServer;
 use relais_connect::testing::mastodon::MastodonServer;
 use relais_connect::testing::pds::{TestAccount, TestPds};
+use relais_connect::ClientOptions;
 use serde_json::json;
 use std::ops::ControlFlow;
 use std::time::Duration;
@@ -33,6 +34,21 @@ fn now_ms() -> DateTime<Utc> {
 /// Whole milliseconds, as the networks write dates.
 fn ms(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(t.timestamp_millis()).expect("ms")
+}
+
+/// The tests' servers are on loopback, which listening refuses by default.
+fn loopback_firehose() -> FirehoseOptions {
+    FirehoseOptions {
+        allow_private_addresses: true,
+        ..FirehoseOptions::default()
+    }
+}
+
+fn loopback_jetstream() -> JetstreamOptions {
+    JetstreamOptions {
+        allow_private_addresses: true,
+        ..JetstreamOptions::default()
+    }
 }
 
 async fn next(fh: &mut Firehose) -> FirehoseEvent {
@@ -116,7 +132,7 @@ async fn firehose_hears_each_post_once_across_reconnections() {
 
     // From the start of the backfill window: alice's three posts, then the
     // commit of the like (no post) closes what was written.
-    let opts = FirehoseOptions::default();
+    let opts = loopback_firehose();
     let mut fh = Firehose::connect(&service, Some(0), &opts)
         .await
         .expect("connect");
@@ -188,7 +204,7 @@ async fn firehose_callback_hears_live_posts_until_cancelled() {
             listen::subscribe_repos(
                 &service,
                 Some(0),
-                &FirehoseOptions::default(),
+                &loopback_firehose(),
                 move |ev| {
                     let tx = tx.clone();
                     let mine = ev.repo.as_deref() == Some(did.as_str());
@@ -230,7 +246,7 @@ async fn firehose_future_cursor_is_a_stream_error() {
     let Some(pds) = TestPds::from_env("firehose_future_cursor_is_a_stream_error") else {
         return;
     };
-    let mut fh = Firehose::connect(&url(&pds.url), Some(1 << 50), &FirehoseOptions::default())
+    let mut fh = Firehose::connect(&url(&pds.url), Some(1 << 50), &loopback_firehose())
         .await
         .expect("connect");
     let err = timeout(WAIT, fh.next())
@@ -255,7 +271,7 @@ async fn firehose_connection_failures_are_classified() {
     let err = Firehose::connect(
         &url(&format!("http://127.0.0.1:{port}")),
         None,
-        &FirehoseOptions::default(),
+        &loopback_firehose(),
     )
     .await
     .expect_err("nobody listens");
@@ -264,7 +280,7 @@ async fn firehose_connection_failures_are_classified() {
 
     // A server that is not a PDS answers the upgrade with a 404.
     let mastodon = MastodonServer::start().await.expect("server");
-    let err = Firehose::connect(&url(mastodon.url()), None, &FirehoseOptions::default())
+    let err = Firehose::connect(&url(mastodon.url()), None, &loopback_firehose())
         .await
         .expect_err("not a firehose");
     assert!(
@@ -273,7 +289,7 @@ async fn firehose_connection_failures_are_classified() {
     );
     assert!(!err.is_transient());
 
-    let err = Firehose::connect(&url("ftp://127.0.0.1/"), None, &FirehoseOptions::default())
+    let err = Firehose::connect(&url("ftp://127.0.0.1/"), None, &loopback_firehose())
         .await
         .expect_err("not http");
     assert!(matches!(err, ListenError::InvalidUrl { .. }), "{err:?}");
@@ -347,7 +363,7 @@ async fn jetstream_filters_resumes_and_skips_malformed_messages() {
     ));
 
     // From the first event: the like is filtered out by the server.
-    let opts = JetstreamOptions::default();
+    let opts = loopback_jetstream();
     let mut js = Jetstream::connect(&base, Some(t0 - 1), &opts)
         .await
         .expect("connect");
@@ -446,6 +462,8 @@ async fn jetstream_filters_resumes_and_skips_malformed_messages() {
         ))
         .expect("json"),
     );
+    // A heartbeat's answer is not an event, and not malformed either.
+    js.heartbeat().await.expect("heartbeat");
     server.push(JetstreamServer::post_created(
         ALICE,
         "3l3qo2vuowo2d",
@@ -530,7 +548,7 @@ async fn jetstream_callback_stops_on_break_and_on_cancel() {
     let r = listen::jetstream(
         &base,
         Some(0),
-        &JetstreamOptions::default(),
+        &loopback_jetstream(),
         |e| {
             heard.push(e.time_us);
             let stop = heard.len() == 3;
@@ -555,7 +573,7 @@ async fn jetstream_callback_stops_on_break_and_on_cancel() {
         listen::jetstream(
             &live_url,
             None,
-            &JetstreamOptions::default(),
+            &loopback_jetstream(),
             |_| async { ControlFlow::Continue(()) },
             &c2,
         )
@@ -579,7 +597,7 @@ async fn mastodon_hashtag_pages_forward_from_the_last_id() {
         .await
         .expect("server");
     let instance = url(server.url());
-    let client = reqwest::Client::new();
+    let client = HttpClient::new(&ClientOptions::default(), true).expect("client");
     let alice = server.add_account("alice", "tok-alice");
     let bob = server.add_remote_account("bob", "remote.example");
     let s1 = server
@@ -724,7 +742,7 @@ async fn mastodon_public_timeline_local_auth_and_rate_limits() {
         .await
         .expect("server");
     let instance = url(server.url());
-    let client = reqwest::Client::new();
+    let client = HttpClient::new(&ClientOptions::default(), true).expect("client");
     let alice = server.add_account("alice", "tok-alice");
     let bob = server.add_remote_account("bob", "remote.example");
     let a = server
@@ -829,4 +847,62 @@ async fn mastodon_timelines_send_link_headers() {
     let body: Vec<serde_json::Value> = resp.json().await.expect("json");
     assert_eq!(body.len(), 2);
     assert_eq!(body[0]["tags"][0]["name"], "tag");
+}
+
+#[tokio::test]
+async fn private_addresses_are_refused_unless_allowed() {
+    // Servers that would answer: the refusal comes from the guard, before
+    // any connection.
+    let js = JetstreamServer::start().await.expect("jetstream");
+    let mastodon = MastodonServer::start().await.expect("mastodon");
+    mastodon.add_account("alice", "tok");
+    let port = url(mastodon.url()).port().expect("port");
+    for address in [js.url(), js.url().replace("127.0.0.1", "localhost")] {
+        let err = Jetstream::connect(&url(&address), None, &JetstreamOptions::default())
+            .await
+            .expect_err("loopback is refused");
+        assert!(
+            matches!(err, ListenError::Forbidden { .. }),
+            "{address}: {err:?}"
+        );
+        assert!(!err.is_transient());
+        assert!(
+            err.to_string().contains("an administrator can allow"),
+            "{err}"
+        );
+    }
+    let err = Firehose::connect(&url("http://[::1]:9/"), None, &FirehoseOptions::default())
+        .await
+        .expect_err("loopback is refused");
+    assert!(matches!(err, ListenError::Forbidden { .. }), "{err:?}");
+
+    let guarded = HttpClient::new(&ClientOptions::default(), false).expect("client");
+    for instance in [
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ] {
+        let err = mastodon_public(&guarded, &url(&instance), false, None, None)
+            .await
+            .expect_err("loopback is refused");
+        assert!(
+            matches!(err, ListenError::Forbidden { .. }),
+            "{instance}: {err:?}"
+        );
+    }
+    assert!(
+        mastodon.requests().is_empty(),
+        "nothing reached the server: {:?}",
+        mastodon.requests()
+    );
+    // Allowed by the administrator: the same calls work.
+    let allowed = HttpClient::new(&ClientOptions::default(), true).expect("client");
+    assert!(mastodon_public(
+        &allowed,
+        &url(&format!("http://localhost:{port}")),
+        false,
+        None,
+        None
+    )
+    .await
+    .is_ok());
 }

@@ -84,6 +84,10 @@ pub struct FirehoseOptions {
     /// connection is taken as dead. 60 s by default.
     pub idle_timeout: Duration,
     pub user_agent: String,
+    /// Whether loopback, private and link-local addresses may be reached
+    /// (an administrator's choice; tests on loopback need it). No by
+    /// default.
+    pub allow_private_addresses: bool,
 }
 
 impl Default for FirehoseOptions {
@@ -96,6 +100,7 @@ impl Default for FirehoseOptions {
             connect_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(60),
             user_agent: concat!("relais/", env!("CARGO_PKG_VERSION")).to_string(),
+            allow_private_addresses: false,
         }
     }
 }
@@ -178,6 +183,7 @@ impl Firehose {
                 connect_timeout: options.connect_timeout,
                 idle: options.idle_timeout,
                 user_agent: options.user_agent.clone(),
+                allow_private: options.allow_private_addresses,
             },
         )
         .await?;
@@ -882,6 +888,7 @@ mod tests {
         });
 
         let options = FirehoseOptions {
+            allow_private_addresses: true,
             max_car_bytes,
             max_text_bytes: 20,
             ..FirehoseOptions::default()

@@ -53,6 +53,10 @@ pub struct JetstreamOptions {
     /// connection is taken as dead. 60 s by default.
     pub idle_timeout: Duration,
     pub user_agent: String,
+    /// Whether loopback, private and link-local addresses may be reached
+    /// (an administrator's choice; tests on loopback need it). No by
+    /// default.
+    pub allow_private_addresses: bool,
 }
 
 impl Default for JetstreamOptions {
@@ -65,6 +69,7 @@ impl Default for JetstreamOptions {
             connect_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(60),
             user_agent: concat!("relais/", env!("CARGO_PKG_VERSION")).to_string(),
+            allow_private_addresses: false,
         }
     }
 }
@@ -187,6 +192,7 @@ impl Jetstream {
                 connect_timeout: options.connect_timeout,
                 idle: options.idle_timeout,
                 user_agent: options.user_agent.clone(),
+                allow_private: options.allow_private_addresses,
             },
         )
         .await?;

@@ -23,6 +23,7 @@
 //! [`Page::has_more`] says to ask again at once. Without a cursor, the
 //! newest page is returned.
 
+use super::guard::{check_literal, HttpClient};
 use super::{bounded_langs, bounded_text, parse_time, HeardPost, ListenError};
 use crate::mastodon::{error_detail, html};
 use serde::Deserialize;
@@ -53,7 +54,7 @@ pub struct Page {
 /// (see the module documentation). `tag` may start with `#`. A hashtag the
 /// instance has never seen gives an empty page.
 pub async fn mastodon_hashtag(
-    client: &reqwest::Client,
+    client: &HttpClient,
     instance: &Url,
     tag: &str,
     since_id: Option<&str>,
@@ -73,7 +74,7 @@ pub async fn mastodon_hashtag(
 /// `GET /api/v1/timelines/public` of `instance` (only its own statuses
 /// with `local`), after `since_id` (see the module documentation).
 pub async fn mastodon_public(
-    client: &reqwest::Client,
+    client: &HttpClient,
     instance: &Url,
     local: bool,
     since_id: Option<&str>,
@@ -103,7 +104,7 @@ fn endpoint(instance: &Url, segments: &[&str]) -> Result<Url, ListenError> {
 }
 
 async fn fetch(
-    client: &reqwest::Client,
+    client: &HttpClient,
     mut url: Url,
     extra: &[(&str, &str)],
     since_id: Option<&str>,
@@ -125,15 +126,28 @@ async fn fetch(
         u.set_query(None);
         u.to_string()
     };
+    check_literal(&url, client.allow_private)?;
     let mut rb = client
+        .client
         .get(url)
         .header(reqwest::header::ACCEPT, "application/json");
     if let Some(t) = token {
         rb = rb.bearer_auth(t);
     }
     let transport = |e: reqwest::Error| {
-        let reason = e.to_string();
-        if e.is_connect() {
+        let mut reason = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(inner) = source {
+            reason.push_str(": ");
+            reason.push_str(&inner.to_string());
+            source = inner.source();
+        }
+        if reason.contains("private addresses are not allowed") || reason.contains("is refused") {
+            ListenError::Forbidden {
+                url: shown.clone(),
+                reason,
+            }
+        } else if e.is_connect() {
             ListenError::Connect {
                 url: shown.clone(),
                 reason,

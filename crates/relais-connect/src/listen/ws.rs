@@ -24,6 +24,8 @@ pub(crate) struct WsOptions {
     /// after as long again, the connection is taken as dead.
     pub(crate) idle: Duration,
     pub(crate) user_agent: String,
+    /// Whether non-public addresses may be reached (see `guard`).
+    pub(crate) allow_private: bool,
 }
 
 /// A message of the stream.
@@ -118,12 +120,17 @@ pub(crate) async fn connect(url: &Url, opts: &WsOptions) -> Result<Conn, ListenE
     } else {
         Connector::Plain
     };
-    let attempt = tokio_tungstenite::connect_async_tls_with_config(
-        request,
-        Some(config),
-        true,
-        Some(connector),
-    );
+    let attempt = async {
+        let stream = tcp(url, opts, &shown).await?;
+        tokio_tungstenite::client_async_tls_with_config(
+            request,
+            stream,
+            Some(config),
+            Some(connector),
+        )
+        .await
+        .map_err(|e| connect_error(&shown, e, opts.max_message_bytes))
+    };
     let (socket, _response) = match tokio::time::timeout(opts.connect_timeout, attempt).await {
         Err(_) => {
             return Err(ListenError::Connect {
@@ -131,13 +138,33 @@ pub(crate) async fn connect(url: &Url, opts: &WsOptions) -> Result<Conn, ListenE
                 reason: format!("no answer within {} s", opts.connect_timeout.as_secs()),
             })
         }
-        Ok(Err(e)) => return Err(connect_error(&shown, e, opts.max_message_bytes)),
+        Ok(Err(e)) => return Err(e),
         Ok(Ok(pair)) => pair,
     };
     Ok(Conn {
         socket,
         shown,
         idle: opts.idle,
+    })
+}
+
+/// A TCP connection to the first address of `url` that answers, after the
+/// address guard.
+async fn tcp(url: &Url, opts: &WsOptions, shown: &str) -> Result<TcpStream, ListenError> {
+    let addrs = super::guard::resolve(url, opts.allow_private, shown).await?;
+    let mut last = String::from("no address");
+    for addr in addrs {
+        match TcpStream::connect(addr).await {
+            Ok(s) => {
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
+            Err(e) => last = format!("{addr}: {e}"),
+        }
+    }
+    Err(ListenError::Connect {
+        url: shown.to_string(),
+        reason: last,
     })
 }
 
