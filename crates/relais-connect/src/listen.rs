@@ -18,6 +18,38 @@
 //! processed after a back-off ([`ListenError::is_transient`],
 //! [`ListenError::retry_after`]).
 //!
+//! A worker's loop around a stream, resuming from the last event it stored:
+//!
+//! ```no_run
+//! # async fn run(service: url::Url, mut cursor: Option<i64>, cancel: tokio_util::sync::CancellationToken) {
+//! use relais_connect::listen::{subscribe_repos, FirehoseOptions};
+//! use std::ops::ControlFlow;
+//! let options = FirehoseOptions::default();
+//! let mut backoff = std::time::Duration::from_secs(1);
+//! while !cancel.is_cancelled() {
+//!     let stored = std::sync::Arc::new(std::sync::Mutex::new(cursor));
+//!     let seen = stored.clone();
+//!     let result = subscribe_repos(&service, cursor, &options, move |event| {
+//!         let seen = seen.clone();
+//!         async move {
+//!             // Store event.posts, then the cursor, in one transaction.
+//!             *seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(event.seq);
+//!             ControlFlow::Continue(())
+//!         }
+//!     }, &cancel).await;
+//!     cursor = *stored.lock().unwrap_or_else(|p| p.into_inner());
+//!     match result {
+//!         Ok(()) => break,
+//!         Err(e) if e.is_transient() => {
+//!             tokio::time::sleep(e.retry_after().unwrap_or(backoff)).await;
+//!             backoff = (backoff * 2).min(std::time::Duration::from_secs(300));
+//!         }
+//!         Err(e) => { eprintln!("{e}"); break; } // tell the user
+//!     }
+//! }
+//! # }
+//! ```
+//!
 //! Sources are addresses typed by users: unless allowed
 //! (`allow_private_addresses`, [`HttpClient::new`]), loopback, private and
 //! link-local addresses are refused ([`ListenError::Forbidden`]), whether

@@ -46,7 +46,9 @@ pub struct Page {
     /// (skipped statuses included), or the `since_id` given when the page is
     /// empty.
     pub newest_id: Option<String>,
-    /// The page is full: more statuses may follow the cursor, ask again now.
+    /// A page after a cursor is full: more statuses may follow it, ask again
+    /// now with `newest_id`. Always false without a cursor (the newest page
+    /// was returned; older statuses are not fetched).
     pub has_more: bool,
 }
 
@@ -209,7 +211,7 @@ async fn fetch(
             url: shown.clone(),
             reason: format!("not a JSON array of statuses: {e}"),
         })?;
-    let has_more = items.len() >= PAGE_SIZE;
+    let has_more = since_id.is_some() && items.len() >= PAGE_SIZE;
     let mut newest: Option<String> = None;
     let mut posts = Vec::with_capacity(items.len());
     for item in items {
