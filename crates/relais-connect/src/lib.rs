@@ -4,6 +4,22 @@
 //!
 //! Everything network-specific stays in its module; the worker sees only this
 //! file's types.
+//!
+//! [`listen`] reads the networks for veille: the AT Protocol firehose, Jetstream
+//! and Mastodon timelines.
+//!
+//! Dependencies of `listen`, and why:
+//! - `tokio-tungstenite` (with `rustls`, `webpki-roots`): the maintained tokio
+//!   WebSocket client, the version axum uses; TLS with the same rustls and
+//!   `ring` provider as reqwest.
+//! - `serde_ipld_dagcbor` and `ipld-core`: the IPLD project's DAG-CBOR codec
+//!   and CID type, with a nesting-depth limit for hostile input.
+//! - `iroh-car`: a maintained CAR v1 reader (n0), bounded to 4 MiB a block;
+//!   it uses the same `serde_ipld_dagcbor` and `cid` versions.
+//! - `serde_bytes`: CBOR byte strings (the CAR inside a commit) as bytes.
+//! - `sha2`: checks that each record hashes to its CID.
+//! - `tokio-util`: `CancellationToken` to stop a subscription.
+//! - `futures-util`: sending on and reading from the WebSocket stream.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -13,6 +29,7 @@ use std::time::Duration;
 
 pub mod bluesky;
 mod http;
+pub mod listen;
 pub mod mastodon;
 #[cfg(feature = "testing")]
 pub mod testing;

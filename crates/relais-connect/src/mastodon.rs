@@ -15,7 +15,7 @@
 //! The access token only ever travels in the `Authorization` header (marked
 //! sensitive by reqwest) and never enters an error or a log line.
 
-mod html;
+pub(crate) mod html;
 mod multipart;
 mod oauth;
 

@@ -31,6 +31,18 @@
 //!   `GET /api/v1/media/:id` answers 206 while processing, then 200 with a
 //!   `url`; attaching unprocessed media is a 422. Here processing advances
 //!   with polls: see [`MastodonServerBuilder::media_processing_polls`].
+//! - <https://docs.joinmastodon.org/methods/timelines/>:
+//!   `GET /api/v1/timelines/tag/:hashtag` (public statuses whose text has the
+//!   hashtag, case-insensitive; 404 `Record not found` for a hashtag no
+//!   status ever used) and `GET /api/v1/timelines/public`; both take
+//!   `local`, `remote`, `only_media`, `max_id`, `since_id`, `min_id` and
+//!   `limit` (20 by default, at most 40), answer newest first with a `Link`
+//!   header (`next` with `max_id`, `prev` with `min_id`), show only
+//!   `public` statuses, and need a token only when public preview is off
+//!   ([`MastodonServerBuilder::public_preview`]; 401 otherwise). Statuses
+//!   from other instances are seeded with
+//!   [`MastodonServer::add_remote_account`] and [`MastodonServer::seed_status`].
+//!   `any[]`, `all[]` and `none[]` are not modelled.
 //! - <https://docs.joinmastodon.org/api/rate-limits/>: a budget per account
 //!   per window (300 per 5 minutes by default), `X-RateLimit-Limit`,
 //!   `-Remaining` and `-Reset` (ISO 8601) on every authenticated answer, 429
@@ -110,6 +122,10 @@ pub enum Route {
     UploadMedia,
     /// `GET /api/v1/media/:id`
     GetMedia,
+    /// `GET /api/v1/timelines/tag/:hashtag`
+    TagTimeline,
+    /// `GET /api/v1/timelines/public`
+    PublicTimeline,
     /// Anything else (answered 404).
     Other,
 }
@@ -128,6 +144,8 @@ impl Route {
             ("DELETE", ["api", "v1", "statuses", _]) => Route::DeleteStatus,
             ("POST", ["api", "v2", "media"]) => Route::UploadMedia,
             ("GET", ["api", "v1", "media", _]) => Route::GetMedia,
+            ("GET", ["api", "v1", "timelines", "tag", _]) => Route::TagTimeline,
+            ("GET", ["api", "v1", "timelines", "public"]) => Route::PublicTimeline,
             _ => Route::Other,
         }
     }
@@ -161,6 +179,9 @@ struct Fault {
 pub struct Account {
     pub id: String,
     pub username: String,
+    /// The instance of a remote account (`acct` is `username@domain`);
+    /// `None` for local accounts.
+    pub domain: Option<String>,
 }
 
 /// A media attachment as stored.
@@ -244,6 +265,7 @@ struct Settings {
     media_processing_polls: u32,
     accept_any_token: bool,
     delay: Duration,
+    public_preview: bool,
 }
 
 pub(crate) struct StatusRecord {
@@ -313,6 +335,7 @@ impl State {
         self.accounts.push(Account {
             id: (n + 1).to_string(),
             username,
+            domain: None,
         });
         n
     }
@@ -421,6 +444,7 @@ impl Default for MastodonServerBuilder {
                 media_processing_polls: 0,
                 accept_any_token: false,
                 delay: Duration::ZERO,
+                public_preview: true,
             },
             record: true,
             max_body: 100 * 1024 * 1024,
@@ -471,6 +495,13 @@ impl MastodonServerBuilder {
     /// accounts in benchmarks without [`MastodonServer::add_token`] calls).
     pub fn accept_any_token(mut self, yes: bool) -> Self {
         self.settings.accept_any_token = yes;
+        self
+    }
+
+    /// Whether the public and hashtag timelines answer without a token (yes
+    /// by default); when not, they answer 401 without one.
+    pub fn public_preview(mut self, yes: bool) -> Self {
+        self.settings.public_preview = yes;
         self
     }
 
@@ -592,6 +623,57 @@ impl MastodonServer {
         let i = st.add_account(Some(username));
         st.tokens.insert(token.to_string(), i);
         st.accounts[i].clone()
+    }
+
+    /// An account of another instance (`acct` = `username@domain`), with no
+    /// token: its statuses arrive by [`Self::seed_status`], as federated
+    /// statuses do.
+    pub fn add_remote_account(&self, username: &str, domain: &str) -> Account {
+        let mut st = lock(&self.shared.state);
+        let i = st.add_account(Some(username));
+        st.accounts[i].domain = Some(domain.to_string());
+        st.accounts[i].clone()
+    }
+
+    /// Stores a status of `account` as if it had arrived (posted elsewhere or
+    /// federated), created now on the server's clock; `visibility` is
+    /// `public`, `unlisted`, `private` or `direct`. `None` if the account
+    /// is unknown.
+    pub fn seed_status(
+        &self,
+        account: &Account,
+        text: &str,
+        language: Option<&str>,
+        visibility: &str,
+    ) -> Option<Status> {
+        let now = self.shared.now();
+        let mut st = lock(&self.shared.state);
+        let owner = st.accounts.iter().position(|a| a.id == account.id)?;
+        let id = st.next_id(now);
+        let record = StatusRecord {
+            id: id.clone(),
+            account: owner,
+            text: text.to_string(),
+            visibility: visibility.to_string(),
+            spoiler_text: String::new(),
+            sensitive: false,
+            language: language.map(str::to_string),
+            in_reply_to_id: None,
+            in_reply_to_account_id: None,
+            media_ids: Vec::new(),
+            idempotency_key: None,
+            created_at: now,
+            deleted: false,
+            favourites: 0,
+            reblogs: 0,
+            replies: 0,
+            quotes: 0,
+        };
+        let public = st.public_status(&record);
+        let at = st.statuses.len();
+        st.status_index.insert(id, at);
+        st.statuses.push(record);
+        Some(public)
     }
 
     /// Another token for an existing account; false if the account is unknown.

@@ -317,4 +317,70 @@ impl TestPds {
             s => Err(PdsError(format!("getRecord: HTTP {s}: {v}"))),
         }
     }
+
+    /// An access token for `account` (`createSession` with its password).
+    pub async fn access_token(&self, account: &TestAccount) -> Result<String> {
+        let v = self
+            .ok(
+                "createSession",
+                self.client
+                    .post(self.xrpc("com.atproto.server.createSession"))
+                    .json(&json!({ "identifier": account.did, "password": account.password })),
+            )
+            .await?;
+        v.get("accessJwt")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| PdsError("createSession: no accessJwt in the answer".into()))
+    }
+
+    /// Creates a record of `collection` in `account`'s repository with
+    /// `createRecord` (the PDS picks the record key); its `(uri, cid)`.
+    pub async fn create_record(
+        &self,
+        account: &TestAccount,
+        collection: &str,
+        record: Value,
+    ) -> Result<(String, String)> {
+        let token = self.access_token(account).await?;
+        let v = self
+            .ok(
+                "createRecord",
+                self.client
+                    .post(self.xrpc("com.atproto.repo.createRecord"))
+                    .bearer_auth(token)
+                    .json(
+                        &json!({ "repo": account.did, "collection": collection, "record": record }),
+                    ),
+            )
+            .await?;
+        let field = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| PdsError(format!("createRecord: no {k} in the answer")))
+        };
+        Ok((field("uri")?, field("cid")?))
+    }
+
+    /// Creates an `app.bsky.feed.post` with `text`, `langs` and
+    /// `createdAt` = `created_at` (milliseconds, UTC); its `(uri, cid)`.
+    pub async fn create_post(
+        &self,
+        account: &TestAccount,
+        text: &str,
+        langs: &[&str],
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(String, String)> {
+        let mut record = json!({
+            "$type": "app.bsky.feed.post",
+            "text": text,
+            "createdAt": created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        });
+        if !langs.is_empty() {
+            record["langs"] = json!(langs);
+        }
+        self.create_record(account, "app.bsky.feed.post", record)
+            .await
+    }
 }

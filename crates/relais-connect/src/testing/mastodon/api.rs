@@ -241,7 +241,12 @@ impl State {
             _ => {}
         }
         // Public for public statuses; an invalid token is still refused.
-        let required = !matches!(route, Route::GetStatus | Route::AccountStatuses);
+        let public = match route {
+            Route::GetStatus | Route::AccountStatuses => true,
+            Route::TagTimeline | Route::PublicTimeline => self.settings.public_preview,
+            _ => false,
+        };
+        let required = !public;
         let viewer = match self.authenticate(headers, required) {
             Ok(v) => v,
             Err(reply) => return reply,
@@ -261,6 +266,8 @@ impl State {
             (Route::DeleteStatus, Some(a)) => self.delete_status(a, &path_segment(uri, 3)),
             (Route::UploadMedia, Some(a)) => self.upload_media(a, &params, now),
             (Route::GetMedia, Some(a)) => self.get_media(a, &path_segment(uri, 3)),
+            (Route::TagTimeline, _) => self.timeline(Some(&path_segment(uri, 4)), &params),
+            (Route::PublicTimeline, _) => self.timeline(None, &params),
             _ => Reply::error(401, INVALID_TOKEN),
         };
         reply.headers.extend(limits);
@@ -598,6 +605,93 @@ impl State {
                 prev
             };
             reply = reply.header("link", link);
+        }
+        reply
+    }
+
+    /// The hashtag timeline of `tag`, or the public timeline.
+    fn timeline(&self, tag: Option<&str>, params: &Params) -> Reply {
+        let tag = tag.map(|t| {
+            url::form_urlencoded::parse(format!("t={t}").as_bytes())
+                .next()
+                .map(|(_, v)| v.to_lowercase())
+                .unwrap_or_default()
+        });
+        let has_tag = |s: &StatusRecord| {
+            tag.as_ref()
+                .is_none_or(|t| render::tags(&s.text).iter().any(|x| x == t))
+        };
+        if tag.is_some() && !self.statuses.iter().any(&has_tag) {
+            return Reply::error(404, NOT_FOUND);
+        }
+        let limit = params
+            .get("limit")
+            .and_then(|l| l.parse::<usize>().ok())
+            .filter(|&l| l > 0)
+            .unwrap_or(20)
+            .min(40);
+        let id_param = |name: &str| params.get(name).and_then(|v| v.parse::<u64>().ok());
+        let (max_id, since_id, min_id) =
+            (id_param("max_id"), id_param("since_id"), id_param("min_id"));
+        let flag = |name: &str| matches!(params.get(name).as_deref(), Some("true" | "1"));
+        let (local, remote, only_media) = (flag("local"), flag("remote"), flag("only_media"));
+        let keep = |s: &&StatusRecord| {
+            let id = s.id.parse::<u64>().unwrap_or(0);
+            let is_remote = self
+                .accounts
+                .get(s.account)
+                .is_some_and(|a| a.domain.is_some());
+            !s.deleted
+                && s.visibility == "public"
+                && has_tag(s)
+                && !(local && is_remote)
+                && (!remote || is_remote)
+                && !(only_media && s.media_ids.is_empty())
+                && max_id.is_none_or(|m| id < m)
+                && since_id.is_none_or(|m| id > m)
+                && min_id.is_none_or(|m| id > m)
+        };
+        let page: Vec<&StatusRecord> = if min_id.is_some() {
+            let mut up: Vec<&StatusRecord> =
+                self.statuses.iter().filter(keep).take(limit).collect();
+            up.reverse();
+            up
+        } else {
+            self.statuses
+                .iter()
+                .rev()
+                .filter(keep)
+                .take(limit)
+                .collect()
+        };
+        let body: Vec<Value> = page.iter().map(|s| self.status_json(s, false)).collect();
+        let mut reply = Reply::json(200, Value::Array(body));
+        if let (Some(first), Some(last)) = (page.first(), page.last()) {
+            let list = match &tag {
+                Some(t) => {
+                    let mut u = format!("{}/api/v1/timelines/tag/", self.base);
+                    u.extend(url::form_urlencoded::byte_serialize(t.as_bytes()));
+                    u
+                }
+                None => format!("{}/api/v1/timelines/public", self.base),
+            };
+            let mut kept = String::new();
+            for (name, on) in [
+                ("local", local),
+                ("remote", remote),
+                ("only_media", only_media),
+            ] {
+                if on {
+                    kept.push_str(&format!("&{name}=true"));
+                }
+            }
+            reply = reply.header(
+                "link",
+                format!(
+                    "<{list}?limit={limit}{kept}&max_id={}>; rel=\"next\", <{list}?limit={limit}{kept}&min_id={}>; rel=\"prev\"",
+                    last.id, first.id
+                ),
+            );
         }
         reply
     }

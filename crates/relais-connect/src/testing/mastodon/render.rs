@@ -169,11 +169,41 @@ pub(crate) fn content_html(text: &str, base: &str) -> String {
     out
 }
 
+/// The hashtags of a text, lower-cased, each once, in order.
+pub(crate) fn tags(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        for piece in pieces(line) {
+            if let Piece::Tag(name) = piece {
+                let name = name.to_lowercase();
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The instance address an account's pages live on: this server's, or
+/// `https://<domain>` for a remote account.
+fn home(a: &Account, base: &str) -> String {
+    match &a.domain {
+        Some(d) => format!("https://{d}"),
+        None => base.to_string(),
+    }
+}
+
 pub(crate) fn account(a: &Account, base: &str, statuses_count: usize) -> Value {
+    let acct = match &a.domain {
+        Some(d) => format!("{}@{d}", a.username),
+        None => a.username.clone(),
+    };
+    let home = home(a, base);
     json!({
         "id": a.id,
         "username": a.username,
-        "acct": a.username,
+        "acct": acct,
         "display_name": a.username,
         "locked": false,
         "bot": false,
@@ -181,7 +211,7 @@ pub(crate) fn account(a: &Account, base: &str, statuses_count: usize) -> Value {
         "discoverable": true,
         "created_at": "2024-01-01T00:00:00.000Z",
         "note": "",
-        "url": format!("{base}/@{}", a.username),
+        "url": format!("{home}/@{}", a.username),
         "avatar": format!("{base}/avatars/original/missing.png"),
         "avatar_static": format!("{base}/avatars/original/missing.png"),
         "header": format!("{base}/headers/original/missing.png"),
@@ -238,8 +268,8 @@ pub(crate) fn status(
         "spoiler_text": s.spoiler_text,
         "visibility": s.visibility,
         "language": s.language,
-        "uri": format!("{base}/users/{}/statuses/{}", author.username, s.id),
-        "url": format!("{base}/@{}/{}", author.username, s.id),
+        "uri": format!("{}/users/{}/statuses/{}", home(author, base), author.username, s.id),
+        "url": format!("{}/@{}/{}", home(author, base), author.username, s.id),
         "replies_count": s.replies,
         "reblogs_count": s.reblogs,
         "favourites_count": s.favourites,
@@ -257,7 +287,10 @@ pub(crate) fn status(
         "account": account(author, base, 0),
         "media_attachments": media,
         "mentions": [],
-        "tags": [],
+        "tags": tags(&s.text)
+            .into_iter()
+            .map(|name| json!({ "name": name, "url": format!("{base}/tags/{name}") }))
+            .collect::<Vec<Value>>(),
         "emojis": [],
         "card": null,
         "poll": null,
