@@ -256,10 +256,8 @@ impl TokenSink for Sink {
                     self.out.borrow_mut().break_line();
                 }
             }
-            Token::CharacterTokens(text) => {
-                if self.skip_until.borrow().is_none() {
-                    self.out.borrow_mut().push_str(&text);
-                }
+            Token::CharacterTokens(text) if self.skip_until.borrow().is_none() => {
+                self.out.borrow_mut().push_str(&text);
             }
             _ => {}
         }
