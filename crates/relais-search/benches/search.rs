@@ -590,6 +590,8 @@ fn env_usize(name: &str, default: usize) -> usize {
 struct Latencies {
     by_class: Vec<(&'static str, Vec<f64>)>,
     all: Vec<f64>,
+    /// CPU time of the searching thread over all the queries.
+    cpu_ms: f64,
     totals: Vec<usize>,
 }
 
@@ -598,6 +600,7 @@ impl Latencies {
         Latencies {
             by_class: Vec::new(),
             all: Vec::new(),
+            cpu_ms: f64::NAN,
             totals: Vec::new(),
         }
     }
@@ -628,6 +631,33 @@ impl Latencies {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// CPU time of the whole process (every thread), in seconds, from
+/// `/proc/self/stat` (utime + stime, at the usual 100 ticks per second);
+/// NaN where there is no `/proc`.
+fn process_cpu_secs() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return f64::NAN;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => f64::NAN,
+    }
+}
+
+/// CPU time of the calling thread in ms, from `/proc/thread-self/schedstat`
+/// (nanoseconds on the CPU); NaN where there is none.
+fn thread_cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns / 1e6)
 }
 
 fn main() {
@@ -667,12 +697,13 @@ fn main() {
     // ---- relais-search (tantivy) -------------------------------------------
     let tantivy_dir = work.path().join("tantivy");
     let index = SearchIndex::open_or_create(&tantivy_dir).unwrap();
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), process_cpu_secs());
     for chunk in items.chunks(10_000) {
         index.add(chunk).unwrap();
     }
     index.commit().unwrap();
     let index_secs = t.elapsed().as_secs_f64();
+    let index_cpu = process_cpu_secs() - cpu;
     let segments_at_commit = index.segment_count();
     let t = Instant::now();
     index.close_writer().unwrap();
@@ -680,12 +711,16 @@ fn main() {
     assert_eq!(index.doc_count().unwrap(), n_items as u64);
     let tantivy_size = dir_size(&tantivy_dir);
     println!(
-        "relais-search indexing (1 writer thread, 50 MB budget): {:.1} s, {:.0} docs/s, {:.1} MB/s; \
+        "relais-search indexing (1 writer thread, 50 MB budget): {:.1} s, {:.0} docs/s, {:.1} MB/s \
+         (CPU time of all threads {:.1} s: {:.0} docs/s, {:.1} MB/s per CPU-second); \
          {} segments at commit, background merges finished {:.1} s later ({} segments); \
          index {:.0} MB on disk",
         index_secs,
         n_items as f64 / index_secs,
         mb / index_secs,
+        index_cpu,
+        n_items as f64 / index_cpu,
+        mb / index_cpu,
         segments_at_commit,
         merge_secs,
         index.segment_count(),
@@ -697,12 +732,14 @@ fn main() {
         index.search(&q.relais()).unwrap();
     }
     let mut relais = Latencies::new();
+    let loop_cpu = thread_cpu_ms();
     for q in &qs {
         let query = q.relais();
         let t = Instant::now();
         let results = index.search(&query).unwrap();
         relais.push(q.class, ms(t.elapsed()), results.total);
     }
+    relais.cpu_ms = thread_cpu_ms() - loop_cpu;
     relais.sort();
 
     // Add → visible.
@@ -775,6 +812,27 @@ fn main() {
             r.len()
         );
     }
+    // Per query, the thread's CPU clock is too coarse here (it moves by
+    // scheduler ticks); over the whole run it is not.
+    let per_query = |l: &Latencies| {
+        let wall: f64 = l.all.iter().sum();
+        (wall / l.all.len() as f64, l.cpu_ms / l.all.len() as f64)
+    };
+    let (rw, rc) = per_query(&relais);
+    match &peer {
+        Some(p) => {
+            let (fw, fc) = per_query(&p.latencies);
+            println!(
+                "mean per query, ms: relais {rw:.2} wall, {rc:.2} CPU of the searching thread; \
+                 FTS5 {fw:.2} wall, {fc:.2} CPU (FTS5/relais: {:.1}x wall, {:.1}x CPU)",
+                fw / rw,
+                fc / rc
+            );
+        }
+        None => {
+            println!("mean per query, ms: relais {rw:.2} wall, {rc:.2} CPU of the searching thread")
+        }
+    }
     let term_p50 = {
         let mut terms: Vec<f64> = ["common", "rare", "filtered"]
             .iter()
@@ -792,13 +850,17 @@ fn main() {
     );
     if let Some(p) = &peer {
         println!(
-            "SQLite FTS5 indexing (one transaction): {:.1} s, {:.0} docs/s, {:.1} MB/s; database {:.0} MB \
-             → relais-search indexes {:.1}x faster, index {:.2}x the size",
+            "SQLite FTS5 indexing (one transaction): {:.1} s, {:.0} docs/s, {:.1} MB/s \
+             (CPU {:.1} s: {:.0} docs/s per CPU-second); database {:.0} MB\n\
+             → relais-search/FTS5: indexing {:.2}x by wall clock, {:.2}x by CPU time; index {:.2}x the size",
             p.index_secs,
             n_items as f64 / p.index_secs,
             mb / p.index_secs,
+            p.index_cpu,
+            n_items as f64 / p.index_cpu,
             p.size as f64 / 1e6,
             p.index_secs / index_secs,
+            p.index_cpu / index_cpu,
             tantivy_size as f64 / p.size as f64
         );
         let mismatched = relais
@@ -827,6 +889,7 @@ fn main() {
 
 struct Peer {
     index_secs: f64,
+    index_cpu: f64,
     size: u64,
     latencies: Latencies,
 }
@@ -841,7 +904,7 @@ fn run_fts5(dir: &Path, items: &[ItemDoc], qs: &[BenchQuery], _mb: f64) -> Peer 
              tokenize = 'porter unicode61 remove_diacritics 2');",
     )
     .unwrap();
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), process_cpu_secs());
     {
         let tx = db.transaction().unwrap();
         {
@@ -878,6 +941,7 @@ fn run_fts5(dir: &Path, items: &[ItemDoc], qs: &[BenchQuery], _mb: f64) -> Peer 
         tx.commit().unwrap();
     }
     let index_secs = t.elapsed().as_secs_f64();
+    let index_cpu = process_cpu_secs() - cpu;
     db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
         .unwrap();
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -921,14 +985,17 @@ fn run_fts5(dir: &Path, items: &[ItemDoc], qs: &[BenchQuery], _mb: f64) -> Peer 
         run(&db, q);
     }
     let mut latencies = Latencies::new();
+    let loop_cpu = thread_cpu_ms();
     for q in qs {
         let t = Instant::now();
         let total = run(&db, q);
         latencies.push(q.class, ms(t.elapsed()), total);
     }
+    latencies.cpu_ms = thread_cpu_ms() - loop_cpu;
     latencies.sort();
     Peer {
         index_secs,
+        index_cpu,
         size,
         latencies,
     }

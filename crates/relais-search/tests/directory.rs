@@ -231,3 +231,20 @@ fn closing_the_writer_releases_the_directory_for_another_writer() {
     assert_eq!(found(&second, "deux"), vec![2]);
     assert_eq!(found(&second, "un"), vec![1]);
 }
+
+#[test]
+fn compacting_merges_segments_and_keeps_every_item() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_or_create(tmp.path()).unwrap();
+    for id in 1..=3 {
+        index.add(&[item(id, &format!("lot{id} commun"))]).unwrap();
+        index.commit().unwrap();
+    }
+    index.delete(&[2]).unwrap();
+    index.commit().unwrap();
+    assert!(index.segment_count() >= 2, "{}", index.segment_count());
+    index.compact().unwrap();
+    assert_eq!(index.segment_count(), 1);
+    assert_eq!(found(&index, "commun"), vec![1, 3]);
+    assert_eq!(index.doc_count().unwrap(), 2);
+}

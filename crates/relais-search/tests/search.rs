@@ -426,3 +426,48 @@ fn large_texts_are_capped_not_refused() {
     assert_eq!(ids(&index, "big"), vec![1]);
     assert_eq!(ids(&index, "needle"), Vec::<i64>::new());
 }
+
+#[test]
+fn one_index_is_shared_by_searching_and_writing_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<SearchIndex>();
+
+    let index = std::sync::Arc::new(index_with(&[item(1, "en", "", "seed words")]));
+    let writer = {
+        let index = index.clone();
+        std::thread::spawn(move || {
+            for id in 2..=40 {
+                index
+                    .add(&[item(id, "en", "", &format!("batch words {id}"))])
+                    .unwrap();
+                if id % 5 == 0 {
+                    index.commit().unwrap();
+                }
+            }
+            index.commit().unwrap();
+        })
+    };
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let index = index.clone();
+            std::thread::spawn(move || {
+                let mut last = 0;
+                for _ in 0..50 {
+                    let total = index.search(&SearchQuery::new(1, "words")).unwrap().total;
+                    // Each search sees a committed state, never fewer items
+                    // than an earlier one.
+                    assert!(total >= last && total >= 1, "{total} after {last}");
+                    last = total;
+                }
+            })
+        })
+        .collect();
+    writer.join().unwrap();
+    for reader in readers {
+        reader.join().unwrap();
+    }
+    assert_eq!(
+        index.search(&SearchQuery::new(1, "words")).unwrap().total,
+        40
+    );
+}
