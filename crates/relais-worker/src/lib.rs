@@ -32,6 +32,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 mod notify;
+pub mod veille;
 pub use notify::Notifier;
 
 /// How the worker behaves (from `[publish]` in the configuration).

@@ -13,6 +13,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -20,6 +21,7 @@ mod calendar_cmd;
 mod lint;
 mod publish_cmd;
 mod veille_cmd;
+mod veille_run;
 
 /// relais — self-hosted community management.
 #[derive(Debug, Parser)]
@@ -553,8 +555,20 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
     let local = listener.local_addr()?;
     let vault = publish_cmd::vault(&config)?;
     // The web seals the credentials a person connects; the worker opens them.
-    let state =
+    let mut state =
         relais_web::AppState::new(store.clone(), config.clone())?.with_vault((*vault).clone());
+    // Veille search: an index that cannot be opened leaves search off (the
+    // page says so), not the server down.
+    let index = match veille_run::open_index(&config) {
+        Ok(index) => {
+            state = state.with_search(Arc::clone(&index));
+            Some(index)
+        }
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "veille search is off");
+            None
+        }
+    };
     let app = relais_web::app(state);
 
     let shutdown = CancellationToken::new();
@@ -576,6 +590,7 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
     } else {
         None
     };
+    let veille = start_veille(&config, &store, index, &shutdown)?;
     println!("relais listening on http://{local}");
     std::io::stdout().flush().ok();
     tracing::info!(%local, database = %relais_store::redact_url(&config.database_url()), "listening");
@@ -592,8 +607,39 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
     if let Some(w) = worker {
         w.await.ok();
     }
+    if let Some(v) = veille {
+        v.await.ok();
+    }
     store.close().await;
     Ok(())
+}
+
+/// Starts the veille worker when `[veille] worker` is on: first refills a
+/// rebuilt (empty) search index from the store, then reads the sources.
+fn start_veille(
+    config: &Config,
+    store: &relais_store::Store,
+    index: Option<Arc<relais_search::SearchIndex>>,
+    shutdown: &CancellationToken,
+) -> Result<Option<tokio::task::JoinHandle<()>>> {
+    if !config.veille.worker {
+        return Ok(None);
+    }
+    let id = relais_worker::worker_id();
+    let veille = veille_run::worker(config, store.clone(), index.clone(), &id)?;
+    let stop = shutdown.clone();
+    let store = store.clone();
+    Ok(Some(tokio::spawn(async move {
+        if let Some(index) = index.filter(|i| i.rebuilt().is_some()) {
+            match veille_run::reindex(&store, &index).await {
+                Ok(n) => tracing::info!(items = n, "veille search index rebuilt"),
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "veille search index not rebuilt")
+                }
+            }
+        }
+        veille.run(stop).await
+    })))
 }
 
 /// `relais worker`: the publishing worker alone, until SIGTERM/SIGINT.
@@ -610,9 +656,20 @@ async fn run_worker(config: Config) -> Result<()> {
         tracing::info!("shutting down");
         signal.cancel();
     });
+    // The veille worker writes the search index: run it in one process only
+    // (`[veille] worker = false` in the others).
+    let index = if config.veille.worker {
+        Some(veille_run::open_index(&config)?)
+    } else {
+        None
+    };
+    let veille = start_veille(&config, &store, index, &shutdown)?;
     println!("relais worker {} running", worker.id());
     std::io::stdout().flush().ok();
     worker.run(shutdown).await;
+    if let Some(v) = veille {
+        v.await.ok();
+    }
     store.close().await;
     Ok(())
 }

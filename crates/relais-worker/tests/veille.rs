@@ -1,0 +1,369 @@
+//! The veille worker end to end, on SQLite and PostgreSQL: feeds served on
+//! loopback are fetched politely (a second fetch is a 304 that downloads no
+//! body), their items stored once with language, sentiment, topics and story
+//! clusters, searchable at once; a broken feed marks its source failing with
+//! a reason; a burst in the current hour fires one spike alert that reaches
+//! the team, in the app and by e-mail through a real SMTP server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use chrono::{DateTime, Duration, Utc};
+use relais_core::entry::NotificationKind;
+use relais_core::model::{Actor, User, Workspace};
+use relais_core::veille::{NewSource, Polarity, SourceKind, SourceState, VeilleKind};
+use relais_core::Role;
+use relais_search::{SearchIndex, SearchQuery};
+use relais_store::MembershipChange::Add;
+use relais_store::{on_every_backend, ItemFilter, NewUser, Store};
+use relais_worker::veille::{VeilleOptions, VeilleWorker};
+use relais_worker::Notifier;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+
+/// What the loopback feed server serves, and what it saw.
+#[derive(Default)]
+struct Feeds {
+    news: Mutex<String>,
+    burst: Mutex<String>,
+    full_bodies: AtomicUsize,
+    not_modified: AtomicUsize,
+}
+
+async fn serve_news(State(f): State<Arc<Feeds>>, headers: HeaderMap) -> impl IntoResponse {
+    let body = f.news.lock().unwrap().clone();
+    let etag = format!("\"{:x}\"", body.len());
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.to_str().unwrap_or("") == etag)
+    {
+        f.not_modified.fetch_add(1, Ordering::SeqCst);
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag)],
+            String::new(),
+        );
+    }
+    f.full_bodies.fetch_add(1, Ordering::SeqCst);
+    (StatusCode::OK, [(header::ETAG, etag)], body)
+}
+
+async fn serve_burst(State(f): State<Arc<Feeds>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/rss+xml")],
+        f.burst.lock().unwrap().clone(),
+    )
+}
+
+async fn serve_broken() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/html")],
+        "<html><head><title>Pas un flux</title></head><body>Bonjour</body></html>",
+    )
+}
+
+fn rss(items: &[(String, String, String, DateTime<Utc>)]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Le Fil Pro</title><link>https://fil.test/</link><description>x</description>",
+    );
+    for (guid, title, text, at) in items {
+        out.push_str(&format!(
+            "<item><guid isPermaLink=\"false\">{guid}</guid><title>{title}</title><link>https://fil.test/{guid}?utm_source=rss</link><description>{text}</description><pubDate>{}</pubDate></item>",
+            at.to_rfc2822()
+        ));
+    }
+    out.push_str("</channel></rss>");
+    out
+}
+
+async fn start_server(feeds: Arc<Feeds>) -> String {
+    let app = Router::new()
+        .route("/news.xml", get(serve_news))
+        .route("/burst.xml", get(serve_burst))
+        .route("/broken.xml", get(serve_broken))
+        .with_state(feeds);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+fn feed_source(url: String) -> NewSource {
+    NewSource {
+        kind: SourceKind::Feed,
+        url,
+        selector: String::new(),
+        tag: String::new(),
+        title: String::new(),
+        category: String::new(),
+        interval_secs: 900,
+    }
+}
+
+struct World {
+    ws: Workspace,
+    cm: User,
+    index: Arc<SearchIndex>,
+    worker: VeilleWorker,
+}
+
+async fn world(store: &Store, slug: &str, mailer: Option<relais_mail::Mailer>) -> World {
+    let sys = Actor::System("test");
+    let cm = store
+        .create_user(
+            &sys,
+            NewUser {
+                email: "cm@agence.test".into(),
+                display_name: "Camille".into(),
+                password_hash: "$argon2id$fake".into(),
+                is_admin: false,
+                is_demo: false,
+            },
+        )
+        .await
+        .unwrap();
+    let ws = store
+        .create_workspace(&sys, slug, "Veille W", None, false)
+        .await
+        .unwrap();
+    store
+        .set_membership(&sys, Role::Owner, ws.id, cm.id, Add(Role::CommunityManager))
+        .await
+        .unwrap();
+    let me = Actor::user(&cm);
+    for (name, kind, query) in [
+        (
+            "Grèves",
+            VeilleKind::Trade,
+            "grève* AND NOT \"grève de la faim\"",
+        ),
+        (
+            "IA",
+            VeilleKind::Technology,
+            "\"intelligence artificielle\" OR IA",
+        ),
+        (
+            "Concurrent",
+            VeilleKind::Competition,
+            "title:boulangerie NEAR/3 concurrente",
+        ),
+        ("Loi", VeilleKind::Regulation, "loi* NEAR/5 influence*"),
+    ] {
+        store
+            .save_topic(&me, ws.id, None, name, kind, query)
+            .await
+            .unwrap();
+    }
+    let mut fetch = relais_fetch::FetchOptions::new("https://relais.test");
+    fetch.address_policy.allow_loopback = true;
+    let fetcher = relais_fetch::Fetcher::new(fetch).unwrap();
+    let index = Arc::new(SearchIndex::in_ram().unwrap());
+    let i18n = Arc::new(relais_i18n::I18n::new().unwrap());
+    let mut options = VeilleOptions::from_config(&relais_config::VeilleConfig {
+        allow_private_addresses: true,
+        ..relais_config::VeilleConfig::default()
+    });
+    options.spike.min_count = 10;
+    let worker = VeilleWorker::new(
+        store.clone(),
+        fetcher,
+        Some(Arc::clone(&index)),
+        Notifier::new(mailer, i18n, "https://relais.test"),
+        options,
+        "test-worker",
+    )
+    .unwrap();
+    World {
+        ws,
+        cm,
+        index,
+        worker,
+    }
+}
+
+async fn feeds_scenario(store: &Store) {
+    let w = world(store, "veille-w", None).await;
+    let me = Actor::user(&w.cm);
+    let feeds = Arc::new(Feeds::default());
+    let now = Utc::now();
+    *feeds.news.lock().unwrap() = rss(&[
+        (
+            "a1".into(),
+            "Grève des boulangers à Lyon".into(),
+            "La grève des boulangers est un désastre terrible pour le quartier.".into(),
+            now - Duration::hours(2),
+        ),
+        (
+            "a2".into(),
+            "L'intelligence artificielle au fournil".into(),
+            "Une excellente nouvelle : l'IA aide les artisans à mieux cuire le pain.".into(),
+            now - Duration::hours(3),
+        ),
+        (
+            "a3".into(),
+            "Grève des boulangers à Lyon : le point".into(),
+            "La grève des boulangers est un désastre terrible pour le quartier !".into(),
+            now - Duration::hours(1),
+        ),
+        (
+            "a4".into(),
+            "Une grève de la faim".into(),
+            "Un militant entame une grève de la faim.".into(),
+            now - Duration::hours(4),
+        ),
+    ]);
+    let base = start_server(Arc::clone(&feeds)).await;
+    let news = store
+        .add_source(&me, w.ws.id, &feed_source(format!("{base}/news.xml")))
+        .await
+        .unwrap();
+    let broken = store
+        .add_source(&me, w.ws.id, &feed_source(format!("{base}/broken.xml")))
+        .await
+        .unwrap();
+
+    let cancel = CancellationToken::new();
+    let pass = w.worker.pass(Utc::now(), &cancel).await.unwrap();
+    assert_eq!(pass.sources, 2);
+    assert_eq!(pass.new_items, 4);
+    assert_eq!(pass.failed, 1);
+
+    let items = store
+        .list_items(
+            w.ws.id,
+            &ItemFilter {
+                limit: 50,
+                ..ItemFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 4);
+    let by_title = |t: &str| items.iter().find(|v| v.item.title == t).unwrap();
+    let a1 = by_title("Grève des boulangers à Lyon");
+    assert_eq!(a1.item.lang.as_deref(), Some("fr"));
+    assert_eq!(a1.item.polarity, Polarity::Negative);
+    assert_eq!(
+        a1.item.canonical_url.as_deref(),
+        Some("https://fil.test/a1"),
+        "tracking parameters are stripped"
+    );
+    let names =
+        |v: &relais_store::ItemView| v.topics.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(a1), vec!["Grèves".to_string()]);
+    let a2 = by_title("L'intelligence artificielle au fournil");
+    assert_eq!(names(a2), vec!["IA".to_string()]);
+    assert_eq!(a2.item.polarity, Polarity::Positive);
+    let a4 = by_title("Une grève de la faim");
+    assert!(names(a4).is_empty(), "NOT \"grève de la faim\" excludes it");
+    // The two tellings of the Lyon strike are one story.
+    let a3 = by_title("Grève des boulangers à Lyon : le point");
+    assert_eq!(a1.item.cluster_id, a3.item.cluster_id);
+    assert_eq!(a1.cluster_size, 2);
+    assert_ne!(a1.item.cluster_id, a2.item.cluster_id);
+
+    // Searchable at once, stemmed and accent-insensitive.
+    let all = w.index.search(&SearchQuery::new(w.ws.id.0, "")).unwrap();
+    assert_eq!(all.total, 4, "every item is indexed");
+    let hits = w
+        .index
+        .search(&SearchQuery::new(w.ws.id.0, "greve LYON"))
+        .unwrap();
+    assert_eq!(hits.total, 2);
+
+    // The broken feed: failing, with a reason a person can act on.
+    let b = store.source(w.ws.id, broken.id).await.unwrap().unwrap();
+    assert_eq!(b.state, SourceState::Failing);
+    assert!(b.last_error.contains("HTML"), "{}", b.last_error);
+    assert!(b.next_fetch_at > Utc::now());
+
+    // The next fetch is a 304: no body downloaded, bytes saved counted, no
+    // item stored twice.
+    let s = store.source(w.ws.id, news.id).await.unwrap().unwrap();
+    assert_eq!(s.title, "Le Fil Pro");
+    assert!(s.bytes_downloaded > 0);
+    let later = s.next_fetch_at + Duration::seconds(1);
+    let pass = w.worker.pass(later, &cancel).await.unwrap();
+    assert_eq!(pass.new_items, 0);
+    assert_eq!(feeds.full_bodies.load(Ordering::SeqCst), 1);
+    assert_eq!(feeds.not_modified.load(Ordering::SeqCst), 1);
+    let s2 = store.source(w.ws.id, news.id).await.unwrap().unwrap();
+    assert_eq!(s2.not_modified, 1);
+    assert_eq!(s2.bytes_saved, s.last_body_bytes);
+    assert!(s2.bytes_downloaded - s.bytes_downloaded < 1000);
+}
+
+#[tokio::test]
+async fn feeds_become_items_with_topics_sentiment_stories_and_search() {
+    on_every_backend!(feeds_scenario);
+}
+
+async fn spike_scenario(store: &Store, slug: &str, sink: &relais_mail::testing::SmtpSink) {
+    let mut mail = relais_config::Config::default().mail;
+    mail.smtp_url = sink.url().to_string();
+    mail.from = "relais <relais@demo.local>".into();
+    let mailer = relais_mail::Mailer::from_config(&mail).unwrap();
+    let w = world(store, slug, mailer).await;
+    let me = Actor::user(&w.cm);
+    let feeds = Arc::new(Feeds::default());
+    // A burst: 25 posts on strikes in the current hour, against nothing on
+    // the same hour of the previous days.
+    let now = Utc::now();
+    let burst: Vec<_> = (0..25)
+        .map(|i| {
+            (
+                format!("b{i}"),
+                format!("Grève numéro {i} chez les meuniers"),
+                format!("Article {i} : une grève éclate, tout le monde en parle ({i})."),
+                now - Duration::seconds(i),
+            )
+        })
+        .collect();
+    *feeds.burst.lock().unwrap() = rss(&burst);
+    let base = start_server(Arc::clone(&feeds)).await;
+    store
+        .add_source(&me, w.ws.id, &feed_source(format!("{base}/burst.xml")))
+        .await
+        .unwrap();
+    let cancel = CancellationToken::new();
+    let pass = w.worker.pass(Utc::now(), &cancel).await.unwrap();
+    assert_eq!(pass.new_items, 25);
+    assert_eq!(pass.alerts, 1, "one volume alert, once");
+    let alerts = store.list_alerts(w.ws.id, 10).await.unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].topic_name, "Grèves");
+    assert_eq!(alerts[0].observed, 25);
+    let told = store.list_notifications(w.cm.id, 10).await.unwrap();
+    assert!(
+        told.iter()
+            .any(|n| n.kind == NotificationKind::VeilleSpike && n.comment.contains("Grèves")),
+        "{told:?}"
+    );
+    let link = format!("https://relais.test/w/{slug}/veille/alerts");
+    let got = sink.wait_for(&link, std::time::Duration::from_secs(20));
+    let json: serde_json::Value = serde_json::from_str(&got.json).unwrap();
+    assert_eq!(
+        json["to"].as_str().unwrap_or_default(),
+        "cm@agence.test",
+        "{json}"
+    );
+    assert!(
+        json["body"].as_str().unwrap_or_default().contains("Grèves"),
+        "{json}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_fires_one_spike_alert_that_reaches_the_team() {
+    let sink = relais_mail::testing::SmtpSink::start();
+    for db in relais_store::testing::all().await {
+        let slug = format!("spike-{}-{}", db.label, std::process::id());
+        spike_scenario(&db.store, &slug, &sink).await;
+        db.finish().await;
+    }
+}
