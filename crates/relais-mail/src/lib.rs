@@ -179,7 +179,11 @@ impl Mailer {
             .map_err(|e| MailError::Message(e.to_string()))
     }
 
-    fn builder(&self, to: &str, subject: &str) -> Result<lettre::message::MessageBuilder, MailError> {
+    fn builder(
+        &self,
+        to: &str,
+        subject: &str,
+    ) -> Result<lettre::message::MessageBuilder, MailError> {
         let to_box: Mailbox = to
             .trim()
             .parse()

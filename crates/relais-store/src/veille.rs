@@ -1012,25 +1012,25 @@ impl Store {
             "SELECT cluster_id, COUNT(*) FROM veille_items WHERE workspace_id = $1 AND cluster_id IN ({}) GROUP BY cluster_id",
             marks(2, clusters.len())
         );
-        let (topics, tags, sizes): (Vec<(i64, i64, String)>, Vec<(i64, String)>, Vec<(i64, i64)>) =
-            on_pool!(self, |pool| {
-                let mut q = sqlx::query_as(&topics_sql);
-                for id in &ids {
-                    q = q.bind(*id);
-                }
-                let topics = q.fetch_all(pool).await?;
-                let mut q = sqlx::query_as(&tags_sql);
-                for id in &ids {
-                    q = q.bind(*id);
-                }
-                let tags = q.fetch_all(pool).await?;
-                let mut q = sqlx::query_as(&clusters_sql).bind(ws.0);
-                for c in &clusters {
-                    q = q.bind(*c);
-                }
-                let sizes = q.fetch_all(pool).await?;
-                (topics, tags, sizes)
-            });
+        type Around = (Vec<(i64, i64, String)>, Vec<(i64, String)>, Vec<(i64, i64)>);
+        let (topics, tags, sizes): Around = on_pool!(self, |pool| {
+            let mut q = sqlx::query_as(&topics_sql);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            let topics = q.fetch_all(pool).await?;
+            let mut q = sqlx::query_as(&tags_sql);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            let tags = q.fetch_all(pool).await?;
+            let mut q = sqlx::query_as(&clusters_sql).bind(ws.0);
+            for c in &clusters {
+                q = q.bind(*c);
+            }
+            let sizes = q.fetch_all(pool).await?;
+            (topics, tags, sizes)
+        });
         let mut by_item: HashMap<i64, Vec<(TopicId, String)>> = HashMap::new();
         for (item, topic, name) in topics {
             by_item
@@ -1412,10 +1412,9 @@ impl Store {
 
     /// The workspace's digests, newest first (without their items).
     pub async fn list_digests(&self, ws: WorkspaceId) -> Result<Vec<Digest>> {
-        let rows: Vec<(i64, String, String, DbTime, Option<DbTime>, String, i64)> = on_pool!(
-            self,
-            |pool| {
-                sqlx::query_as(
+        type DigestRow = (i64, String, String, DbTime, Option<DbTime>, String, i64);
+        let rows: Vec<DigestRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
                 "SELECT d.id, d.title, d.intro, d.created_at, d.sent_at, d.sent_to, \
                  (SELECT COUNT(*) FROM veille_digest_items x WHERE x.digest_id = d.id) \
                  FROM veille_digests d WHERE d.workspace_id = $1 ORDER BY d.created_at DESC, d.id DESC"
@@ -1423,8 +1422,7 @@ impl Store {
             .bind(ws.0)
             .fetch_all(pool)
             .await?
-            }
-        );
+        });
         Ok(rows
             .into_iter()
             .map(

@@ -356,7 +356,7 @@ impl VeilleWorker {
                 min: self.options.min_interval,
                 max: self.options.max_interval,
                 feed_ttl: rec.ttl,
-                hints: rec.hints.clone().unwrap_or_default(),
+                hints: rec.hints.unwrap_or_default(),
                 retry_after,
                 recent_publications: &publications,
                 now,

@@ -405,9 +405,7 @@ pub async fn items(
     let page_link = |p: i64| {
         let mut pairs: Vec<(String, String)> = raw
             .as_deref()
-            .map(|r| {
-                serde_urlencoded::from_str::<Vec<(String, String)>>(r).unwrap_or_default()
-            })
+            .map(|r| serde_urlencoded::from_str::<Vec<(String, String)>>(r).unwrap_or_default())
             .unwrap_or_default();
         pairs.retain(|(k, _)| k != "page");
         pairs.push(("page".into(), p.to_string()));
@@ -769,6 +767,7 @@ pub struct DigestsPage {
     pub notice: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn draw_digests(
     state: &AppState,
     ctx: &Ctx,
@@ -1010,7 +1009,11 @@ impl DigestMail<'_> {
 
     /// The plain-text alternative.
     pub fn text(&self) -> String {
-        let mut out = format!("{}\n{}\n\n", self.digest.title, "=".repeat(self.digest.title.chars().count().min(72)));
+        let mut out = format!(
+            "{}\n{}\n\n",
+            self.digest.title,
+            "=".repeat(self.digest.title.chars().count().min(72))
+        );
         if !self.digest.intro.is_empty() {
             out.push_str(&self.digest.intro);
             out.push_str("\n\n");
@@ -1076,12 +1079,28 @@ pub async fn digest_send(
     }
     let Some(mailer) = state.mailer.as_ref() else {
         f = f.with_message("to", tr.t("veille-send-error-no-mail"));
-        return draw_digest(&state, &ctx, &ws, id, StatusCode::UNPROCESSABLE_ENTITY, f, None)
-            .await;
+        return draw_digest(
+            &state,
+            &ctx,
+            &ws,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            f,
+            None,
+        )
+        .await;
     };
     if f.has_errors() {
-        return draw_digest(&state, &ctx, &ws, id, StatusCode::UNPROCESSABLE_ENTITY, f, None)
-            .await;
+        return draw_digest(
+            &state,
+            &ctx,
+            &ws,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            f,
+            None,
+        )
+        .await;
     }
     let (digest, items) = digest_parts(&state, &ws, id).await?;
     let mail = DigestMail {
@@ -1098,9 +1117,10 @@ pub async fn digest_send(
     for address in &to {
         if let Err(e) = mailer.send_html(address, &digest.title, &text, &html).await {
             tracing::error!(to = %address, error = %e, "veille digest not sent");
-            let f = FormState::new("send-")
-                .keep("to", &form.to)
-                .with_message("to", tr.t1("veille-send-error-failed", "reason", &e.to_string()));
+            let f = FormState::new("send-").keep("to", &form.to).with_message(
+                "to",
+                tr.t1("veille-send-error-failed", "reason", &e.to_string()),
+            );
             return draw_digest(&state, &ctx, &ws, id, StatusCode::BAD_GATEWAY, f, None).await;
         }
     }
