@@ -52,7 +52,9 @@ pub mod text;
 
 pub use canon::{canonical_url, dedup_key};
 pub use lang::{detect as detect_lang, detect_among as detect_lang_among, Lang};
-pub use matcher::{Document, Explanation, Field, Found, Matcher, Scratch, Topic};
+pub use matcher::{
+    BuildError as MatcherError, Document, Explanation, Field, Found, Matcher, Scratch, Topic,
+};
 pub use neardup::{ClusterId, ClusterParams, Clusterer};
 pub use query::{parse, Literal, Query, QueryError, Scope, MAX_QUERY_CHARS};
 pub use sentiment::{Analyzer as SentimentAnalyzer, Polarity, Sentiment};
