@@ -1420,4 +1420,256 @@ mod tests {
             ]
         );
     }
+
+    /// The reference: a query evaluated directly over each field's words
+    /// (cut by [`text::raw_words`], each folded by [`text::fold`]), with no
+    /// automaton, no hash table and no candidates.
+    mod reference {
+        use super::*;
+
+        struct Words {
+            folded: Vec<String>,
+            raw: Vec<String>,
+        }
+
+        fn words_of(s: &str) -> Words {
+            let raw: Vec<String> = text::raw_words(s).into_iter().map(String::from).collect();
+            Words {
+                folded: raw.iter().map(|w| text::fold(w)).collect(),
+                raw,
+            }
+        }
+
+        fn occurrences(l: &Literal, doc: &Document<'_>) -> Vec<(Field, usize, usize)> {
+            let fields: &[(Field, &str)] = match l.scope {
+                Scope::Any => &[(Field::Title, doc.title), (Field::Text, doc.text)],
+                Scope::Title => &[(Field::Title, doc.title)],
+                Scope::Author => &[(Field::Author, doc.author)],
+                Scope::Source => &[(Field::Source, doc.source)],
+            };
+            let n = l.words.len();
+            let mut out = Vec::new();
+            for &(field, value) in fields {
+                let w = words_of(value);
+                for i in 0..w.folded.len() {
+                    let folded_ok = (0..n).all(|k| {
+                        w.folded.get(i + k).is_some_and(|have| {
+                            if l.prefix && k + 1 == n {
+                                have.starts_with(&l.words[k])
+                            } else {
+                                *have == l.words[k]
+                            }
+                        })
+                    });
+                    let exact_ok = l
+                        .exact
+                        .as_ref()
+                        .is_none_or(|e| w.raw.get(i..i + n) == Some(e.as_slice()));
+                    if folded_ok && exact_ok {
+                        out.push((field, i, n));
+                    }
+                }
+            }
+            out
+        }
+
+        pub fn eval(q: &Query, doc: &Document<'_>) -> bool {
+            match q {
+                Query::And { of } => of.iter().all(|q| eval(q, doc)),
+                Query::Or { of } => of.iter().any(|q| eval(q, doc)),
+                Query::Not { of } => !eval(of, doc),
+                Query::Literal { literal } => !occurrences(literal, doc).is_empty(),
+                Query::Near {
+                    left,
+                    right,
+                    n,
+                    ordered,
+                } => {
+                    let a: Vec<_> = left.iter().flat_map(|l| occurrences(l, doc)).collect();
+                    let b: Vec<_> = right.iter().flat_map(|l| occurrences(l, doc)).collect();
+                    a.iter().any(|x| {
+                        b.iter().any(|y| {
+                            let (xs, xe) = (x.1, x.1 + x.2 - 1);
+                            let (ys, ye) = (y.1, y.1 + y.2 - 1);
+                            let between = if ys > xe {
+                                Some(ys - xe - 1)
+                            } else if !ordered && xs > ye {
+                                Some(xs - ye - 1)
+                            } else {
+                                None
+                            };
+                            x.0 == y.0 && between.is_some_and(|d| d <= *n as usize)
+                        })
+                    })
+                }
+                Query::Site { host } => {
+                    let site = doc.site.to_ascii_lowercase();
+                    let site = site.strip_prefix("www.").unwrap_or(&site);
+                    site == host || site.ends_with(&format!(".{host}"))
+                }
+                Query::Lang { code } => doc.lang.eq_ignore_ascii_case(code),
+            }
+        }
+    }
+
+    /// The matcher against the reference on random queries and random
+    /// posts (seeded): words with and without accents and capitals, phrases,
+    /// prefixes (also ending a phrase), exact terms, NEAR in both forms,
+    /// fields, NOT; texts where the same words recur, cut by spaces,
+    /// apostrophes, hyphens and punctuation. Any topic on which the two
+    /// disagree fails, and so does an explanation that disagrees with the
+    /// match.
+    #[test]
+    fn the_matcher_agrees_with_a_direct_evaluation_on_random_queries() {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        const WORDS: &[&str] = &[
+            "grève",
+            "Grève",
+            "GREVE",
+            "greve",
+            "générale",
+            "sncf",
+            "SNCF",
+            "la",
+            "l",
+            "élection",
+            "Élection",
+            "elections",
+            "électricité",
+            "elect",
+            "a",
+            "b",
+            "c",
+            "cœur",
+            "coeur",
+            "Straße",
+            "strasse",
+            "e",
+            "mail",
+            "prix",
+            "du",
+            "carburant",
+            "x",
+            "ab",
+            "abc",
+        ];
+        const SEPARATORS: &[&str] = &[" ", " ", " ", ", ", "'", "’", "-", ". ", " | ", " 🎉 "];
+        fn word(rng: &mut StdRng) -> &'static str {
+            WORDS[rng.gen_range(0..WORDS.len())]
+        }
+        fn atom(rng: &mut StdRng) -> String {
+            match rng.gen_range(0..9) {
+                0..=2 => word(rng).to_string(),
+                3 => {
+                    let w: String = word(rng).chars().take(rng.gen_range(1..4)).collect();
+                    format!("{w}*")
+                }
+                4 => {
+                    let n = rng.gen_range(2..4);
+                    let ws: Vec<&str> = (0..n).map(|_| word(rng)).collect();
+                    format!("\"{}\"", ws.join(" "))
+                }
+                5 => format!("={}", word(rng)),
+                6 => format!("=\"{} {}\"", word(rng), word(rng)),
+                7 => {
+                    let w: String = word(rng).chars().take(rng.gen_range(1..4)).collect();
+                    format!("{}'{w}*", word(rng))
+                }
+                _ => format!("{}-{}", word(rng), word(rng)),
+            }
+        }
+        fn near_side(rng: &mut StdRng) -> String {
+            match rng.gen_range(0..6) {
+                0 => format!("({} OR {})", atom(rng), atom(rng)),
+                1 => format!("title:{}", word(rng)),
+                _ => atom(rng),
+            }
+        }
+        fn query(rng: &mut StdRng, depth: u32) -> String {
+            let leaf = depth == 0 || rng.gen_range(0..3) == 0;
+            if leaf {
+                return match rng.gen_range(0..12) {
+                    0..=4 => atom(rng),
+                    5 | 6 => {
+                        let n = rng.gen_range(0..4);
+                        let f = if rng.gen_bool(0.5) { "f" } else { "" };
+                        format!("{} NEAR/{n}{f} {}", near_side(rng), near_side(rng))
+                    }
+                    7 => format!("title:{}", atom(rng)),
+                    8 => format!("author:{}", word(rng)),
+                    9 => format!("source:\"{} {}\"", word(rng), word(rng)),
+                    10 => "lang:fr".to_string(),
+                    _ => "site:lemonde.fr".to_string(),
+                };
+            }
+            match rng.gen_range(0..4) {
+                0 => format!("({} AND {})", query(rng, depth - 1), query(rng, depth - 1)),
+                1 => format!("({} OR {})", query(rng, depth - 1), query(rng, depth - 1)),
+                2 => format!("({} NOT {})", query(rng, depth - 1), query(rng, depth - 1)),
+                _ => format!("NOT {}", query(rng, depth - 1)),
+            }
+        }
+        fn post(rng: &mut StdRng, max: usize) -> String {
+            let mut s = String::new();
+            for _ in 0..rng.gen_range(0..=max) {
+                s.push_str(word(rng));
+                s.push_str(SEPARATORS[rng.gen_range(0..SEPARATORS.len())]);
+            }
+            s
+        }
+        let mut rng = StdRng::seed_from_u64(5);
+        let (mut compared, mut true_ones) = (0usize, 0usize);
+        for round in 0..300 {
+            let mut topics = Vec::new();
+            while topics.len() < 8 {
+                let q = query(&mut rng, 3);
+                if let Ok(query) = parse(&q) {
+                    topics.push(Topic {
+                        name: q.clone(),
+                        query,
+                    });
+                }
+            }
+            let m = Matcher::new(&topics).expect("compiles");
+            let mut s = Scratch::new();
+            let mut out = Vec::new();
+            for _ in 0..10 {
+                let (title, body, author, source) = (
+                    post(&mut rng, 4),
+                    post(&mut rng, 14),
+                    post(&mut rng, 2),
+                    post(&mut rng, 3),
+                );
+                let doc = Document {
+                    title: &title,
+                    text: &body,
+                    author: &author,
+                    source: &source,
+                    lang: ["fr", "en", ""][rng.gen_range(0..3)],
+                    site: ["www.lemonde.fr", "blog.lemonde.fr", "x.org"][rng.gen_range(0..3)],
+                };
+                m.matches(&doc, &mut s, &mut out);
+                for (t, topic) in topics.iter().enumerate() {
+                    let want = reference::eval(&topic.query, &doc);
+                    let got = out.contains(&t);
+                    assert_eq!(
+                        got, want,
+                        "round {round}, topic {:?} read as {}, on {doc:?}",
+                        topic.name, topic.query
+                    );
+                    let explained = m.explain(t, &doc).map(|e| e.value);
+                    assert_eq!(explained, Some(want), "explain {:?} on {doc:?}", topic.name);
+                    compared += 1;
+                    true_ones += usize::from(want);
+                }
+            }
+        }
+        assert_eq!(compared, 300 * 10 * 8);
+        // Both answers occur often enough for the comparison to mean something.
+        assert!(
+            true_ones > compared / 10 && true_ones < compared * 9 / 10,
+            "{true_ones} true of {compared}"
+        );
+    }
 }

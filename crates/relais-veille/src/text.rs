@@ -441,6 +441,52 @@ mod tests {
         assert_eq!(words(s), vec!["l", "election", "ete", "coeur"]);
     }
 
+    /// The one-pass tokenizer (byte fast paths, a word handed over without
+    /// a copy when it is lower-case ASCII) cuts and folds exactly as cutting
+    /// character by character ([`raw_words`]) and folding each word
+    /// ([`fold`]), on random texts mixing ASCII, Latin letters, decomposed
+    /// accents, ligatures, other scripts, marks with no letter, emoji and
+    /// punctuation.
+    #[test]
+    fn the_tokenizer_agrees_with_raw_words_then_fold() {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        let pool: Vec<char> = "aZz09 ,.'-’\t\néÉèçœŒæßẞİıΣσςДжÅ\u{301}\u{308}\u{345}東タ🎉\u{a0}«»|_#@ǅǈŉ\u{1e9e}\u{212a}"
+            .chars()
+            .collect();
+        let mut rng = StdRng::seed_from_u64(28);
+        let mut buf = Vec::new();
+        for case in 0..20_000 {
+            let len = rng.gen_range(0..24);
+            let s: String = (0..len)
+                .map(|_| pool[rng.gen_range(0..pool.len())])
+                .collect();
+            let want: Vec<String> = raw_words(&s).into_iter().map(fold).collect();
+            let mut got = Vec::new();
+            for_each_word(&s, &mut buf, |w| {
+                got.push(String::from_utf8_lossy(w).into_owned())
+            });
+            assert_eq!(got, want, "case {case}: {s:?}");
+            assert_eq!(words(&s), want, "case {case}: {s:?}");
+        }
+    }
+
+    /// No letter or digit folds to nothing, so [`raw_words`] and [`words`]
+    /// always have the same words, one for one.
+    #[test]
+    fn every_word_character_folds_to_something() {
+        for cp in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            if is_word_char(c) && !is_combining_mark(c) {
+                let mut out = Vec::new();
+                push_folded(c, &mut out);
+                assert!(!out.is_empty(), "U+{cp:04X}");
+            }
+        }
+    }
+
     #[test]
     fn a_folded_line_has_one_space_between_words_and_keeps_segments_apart() {
         let mut f = Folded::default();
