@@ -46,7 +46,7 @@
 
 use crate::query::{Literal, Query, Scope};
 use crate::text;
-use rustc_hash::FxHashMap;
+use hashbrown::hash_table::{Entry, HashTable};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -57,6 +57,161 @@ const NONE: u32 = u32::MAX;
 /// The most patterns, words or automaton states a matcher holds (ids are
 /// `u32`, [`NONE`] excluded).
 const MAX_IDS: usize = NONE as usize - 1;
+
+/// The multiplier of the word hash: the 64-bit fraction of the golden
+/// ratio, odd and with well-spread bits.
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The word hash before any byte.
+const SEED: u64 = 0x2545_F491_4F6C_DD1D;
+
+/// One byte more of the word hash. The hash of every prefix of a word comes
+/// on the way to the hash of the word, which is what lets the prefixes of
+/// all lengths be tested in the same pass. Its high bits are well mixed
+/// (the multiplication carries every bit upwards); see [`finish`].
+#[inline]
+fn step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(K)
+}
+
+/// The hash of a word or prefix for the tables: the high bits folded into
+/// the low ones, which the hash table uses to pick a bucket.
+#[inline]
+fn finish(h: u64) -> u64 {
+    h ^ (h >> 32)
+}
+
+fn word_hash(w: &[u8]) -> u64 {
+    w.iter().fold(SEED, |h, &b| step(h, b))
+}
+
+/// The longest key kept inside its table entry; longer keys are boxed.
+const INLINE: usize = 16;
+
+/// A folded word or prefix as a table key: short ones (nearly all) inside
+/// the entry, so that checking a hit reads no other memory.
+#[derive(Debug, Clone)]
+enum Key {
+    Short { len: u8, bytes: [u8; INLINE] },
+    Long(Box<[u8]>),
+}
+
+impl Key {
+    fn new(w: &[u8]) -> Key {
+        if w.len() <= INLINE {
+            let mut bytes = [0u8; INLINE];
+            bytes[..w.len()].copy_from_slice(w);
+            Key::Short {
+                len: w.len() as u8,
+                bytes,
+            }
+        } else {
+            Key::Long(w.into())
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Key::Short { len, bytes } => &bytes[..usize::from(*len)],
+            Key::Long(b) => b,
+        }
+    }
+
+    /// Whether the key is `w`; a byte loop for short keys (they are a few
+    /// bytes long, a call to `memcmp` would cost more).
+    #[inline]
+    fn is(&self, w: &[u8]) -> bool {
+        match self {
+            Key::Short { len, bytes } => {
+                usize::from(*len) == w.len() && bytes.iter().zip(w).all(|(a, b)| a == b)
+            }
+            Key::Long(b) => **b == *w,
+        }
+    }
+}
+
+/// Folded words (or prefixes) and what they are, by [`word_hash`]. Fixed
+/// hash, no random seed: the table is built from the topics (the users'
+/// own), and a text's words only look entries up, so a hostile text cannot
+/// lengthen the probes; a colliding word costs one comparison.
+#[derive(Debug, Clone)]
+struct Table<V> {
+    /// (key, its [`finish`]ed hash, value).
+    entries: HashTable<(Key, u64, V)>,
+}
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Table {
+            entries: HashTable::new(),
+        }
+    }
+}
+
+impl<V: Copy> Table<V> {
+    #[inline]
+    fn get(&self, h: u64, w: &[u8]) -> Option<&V> {
+        let hash = finish(h);
+        self.entries
+            .find(hash, |(k, kh, _)| *kh == hash && k.is(w))
+            .map(|(_, _, v)| v)
+    }
+
+    fn get_or_insert(&mut self, w: &[u8], default: V) -> &mut V {
+        let hash = finish(word_hash(w));
+        let entry =
+            match self
+                .entries
+                .entry(hash, |(k, kh, _)| *kh == hash && k.is(w), |(_, h, _)| *h)
+            {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert((Key::new(w), hash, default)).into_mut(),
+            };
+        &mut entry.2
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &[u8]> {
+        self.entries.iter().map(|(k, _, _)| k.bytes())
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// A set of hashes, for a quick "surely not" before a table lookup: one bit
+/// per hash, chosen by its high bits.
+#[derive(Debug, Clone, Default)]
+struct Filter {
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl Filter {
+    /// A filter for about `n` hashes, about one in 16 of its bits set.
+    fn new(n: usize) -> Filter {
+        let bits = (n.max(1) * 16).next_power_of_two().max(1 << 12);
+        Filter {
+            bits: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
+        }
+    }
+
+    fn insert(&mut self, h: u64) {
+        let i = (h >> self.shift) as usize;
+        if let Some(word) = self.bits.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    #[inline]
+    fn may_hold(&self, h: u64) -> bool {
+        let i = (h >> self.shift) as usize;
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+}
 
 /// Why topics could not be compiled into one matcher.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -162,8 +317,8 @@ enum Output {
 struct Phrases {
     /// The transitions from the start, by symbol (0: none).
     root: Vec<u32>,
-    /// The other transitions: `(state << 32) | symbol` → state.
-    next: FxHashMap<u64, u32>,
+    /// The other transitions: (`(state << 32) | symbol`, state).
+    next: HashTable<(u64, u32)>,
     /// The longest proper suffix of each state's words that is a state.
     fail: Vec<u32>,
     /// The nearest state along the failure links that has outputs, or
@@ -179,9 +334,10 @@ impl Phrases {
         if state == 0 {
             self.root.get(symbol as usize).copied().filter(|&t| t != 0)
         } else {
+            let key = (u64::from(state) << 32) | u64::from(symbol);
             self.next
-                .get(&((u64::from(state) << 32) | u64::from(symbol)))
-                .copied()
+                .find(key.wrapping_mul(K), |&(k, _)| k == key)
+                .map(|&(_, t)| t)
         }
     }
 
@@ -226,7 +382,11 @@ impl Phrases {
                         if state == 0 {
                             a.root[sym as usize] = t;
                         } else {
-                            a.next.insert((u64::from(state) << 32) | u64::from(sym), t);
+                            let key = (u64::from(state) << 32) | u64::from(sym);
+                            a.next
+                                .insert_unique(key.wrapping_mul(K), (key, t), |&(k, _)| {
+                                    k.wrapping_mul(K)
+                                });
                         }
                         children[state as usize].push((sym, t));
                         t
@@ -279,16 +439,26 @@ pub struct Matcher {
     roots: Vec<Node>,
     lits: Vec<Lit>,
     /// Every folded word the topics' patterns use.
-    words: FxHashMap<Box<[u8]>, WordEntry>,
+    words: Table<WordEntry>,
     /// Every prefix of a prefix pattern, folded.
-    prefixes: FxHashMap<Box<[u8]>, PrefixEntry>,
-    /// The lengths of those prefixes in bytes, ascending, without duplicates.
-    prefix_lens: Vec<usize>,
+    prefixes: Table<PrefixEntry>,
+    /// The hashes of those prefixes.
+    prefix_filter: Filter,
+    /// Bit `k - 1` is set when a prefix is `k` bytes long (`k` ≤ 64).
+    prefix_lens: u64,
+    /// The longest of those lengths (0: none).
+    prefix_max: usize,
+    /// The lengths of the prefixes over 64 bytes, ascending.
+    long_prefix_lens: Vec<usize>,
     /// The phrases, when there are any.
     phrases: Option<Phrases>,
     /// For each pattern, the topics it makes candidates (see
     /// [`Matcher::triggers`]).
     pattern_topics: Vec<Vec<u32>>,
+    /// For each literal, its pattern when finding it is all it takes (a
+    /// word, prefix or phrase of the title or the text, not exact), else
+    /// [`NONE`]: what most evaluations read, packed.
+    lit_pattern: Vec<u32>,
     /// For each pattern, its length in bytes, as ` its words ` (a prefix
     /// without the last space).
     pattern_len: Vec<usize>,
@@ -304,11 +474,9 @@ pub struct Scratch {
     word: Vec<u8>,
     /// Every hit: (first word, the next hit of the same pattern or [`NONE`]).
     hits: Vec<(u32, u32)>,
-    /// `stamp` where a pattern was hit in this document.
-    pattern_seen: Vec<u32>,
-    /// A hit pattern's first and last hits (indexes into `hits`).
-    pattern_first: Vec<u32>,
-    pattern_last: Vec<u32>,
+    /// For each pattern: the `stamp` of the last document it was hit in, and
+    /// then its first and last hits there (indexes into `hits`).
+    patterns: Vec<[u32; 3]>,
     topic_seen: Vec<u32>,
     candidates: Vec<u32>,
     stamp: u32,
@@ -334,13 +502,13 @@ impl Scratch {
 
     /// Whether pattern `p` was hit in this document.
     fn seen(&self, p: usize) -> bool {
-        self.pattern_seen.get(p).copied() == Some(self.stamp)
+        self.patterns.get(p).map(|x| x[0]) == Some(self.stamp)
     }
 
     /// Where the hits of pattern `p` start (word indexes, ascending).
     fn starts(&self, p: usize) -> impl Iterator<Item = u32> + '_ {
         let mut at = if self.seen(p) {
-            self.pattern_first[p]
+            self.patterns[p][1]
         } else {
             NONE
         };
@@ -396,8 +564,8 @@ impl Matcher {
             roots.push(compile(&topic.query, &mut compile_lit));
         }
         too_large("patterns", patterns.len())?;
-        let mut words: FxHashMap<Box<[u8]>, WordEntry> = FxHashMap::default();
-        let mut prefixes: FxHashMap<Box<[u8]>, PrefixEntry> = FxHashMap::default();
+        let mut words: Table<WordEntry> = Table::default();
+        let mut prefixes: Table<PrefixEntry> = Table::default();
         let mut symbols = 0usize;
         let mut prefix_ids = 0usize;
         let mut phrases: Vec<(Vec<u32>, Output)> = Vec::new();
@@ -409,19 +577,23 @@ impl Matcher {
             if before.is_empty() {
                 if *prefix {
                     prefixes
-                        .entry(last.as_bytes().into())
-                        .or_insert(PrefixEntry {
-                            id: NONE,
-                            pattern: NONE,
-                        })
+                        .get_or_insert(
+                            last.as_bytes(),
+                            PrefixEntry {
+                                id: NONE,
+                                pattern: NONE,
+                            },
+                        )
                         .pattern = p;
                 } else {
                     words
-                        .entry(last.as_bytes().into())
-                        .or_insert(WordEntry {
-                            symbol: NONE,
-                            pattern: NONE,
-                        })
+                        .get_or_insert(
+                            last.as_bytes(),
+                            WordEntry {
+                                symbol: NONE,
+                                pattern: NONE,
+                            },
+                        )
                         .pattern = p;
                 }
                 continue;
@@ -429,10 +601,13 @@ impl Matcher {
             let in_automaton = if *prefix { before } else { ws.as_slice() };
             let mut seq = Vec::with_capacity(in_automaton.len());
             for w in in_automaton {
-                let e = words.entry(w.as_bytes().into()).or_insert(WordEntry {
-                    symbol: NONE,
-                    pattern: NONE,
-                });
+                let e = words.get_or_insert(
+                    w.as_bytes(),
+                    WordEntry {
+                        symbol: NONE,
+                        pattern: NONE,
+                    },
+                );
                 if e.symbol == NONE {
                     e.symbol = symbols as u32;
                     symbols += 1;
@@ -441,12 +616,13 @@ impl Matcher {
                 seq.push(e.symbol);
             }
             let out = if *prefix {
-                let e = prefixes
-                    .entry(last.as_bytes().into())
-                    .or_insert(PrefixEntry {
+                let e = prefixes.get_or_insert(
+                    last.as_bytes(),
+                    PrefixEntry {
                         id: NONE,
                         pattern: NONE,
-                    });
+                    },
+                );
                 if e.id == NONE {
                     e.id = prefix_ids as u32;
                     prefix_ids += 1;
@@ -465,9 +641,22 @@ impl Matcher {
             };
             phrases.push((seq, out));
         }
-        let mut prefix_lens: Vec<usize> = prefixes.keys().map(|k| k.len()).collect();
-        prefix_lens.sort_unstable();
-        prefix_lens.dedup();
+        let mut prefix_filter = Filter::new(prefixes.len());
+        let mut prefix_lens = 0u64;
+        let mut prefix_max = 0;
+        let mut long_prefix_lens = Vec::new();
+        for k in prefixes.keys() {
+            prefix_filter.insert(word_hash(k));
+            match k.len() {
+                n @ 1..=64 => {
+                    prefix_lens |= 1 << (n - 1);
+                    prefix_max = prefix_max.max(n);
+                }
+                n => long_prefix_lens.push(n),
+            }
+        }
+        long_prefix_lens.sort_unstable();
+        long_prefix_lens.dedup();
         let phrases = if phrases.is_empty() {
             None
         } else {
@@ -481,16 +670,29 @@ impl Matcher {
                     + usize::from(!prefix)
             })
             .collect();
+        let lit_pattern = lits
+            .iter()
+            .map(
+                |l: &Lit| match (l.pattern, l.literal.scope, &l.literal.exact) {
+                    (Some(p), Scope::Any, None) => p as u32,
+                    _ => NONE,
+                },
+            )
+            .collect();
         let mut m = Matcher {
             names: topics.iter().map(|t| t.name.clone()).collect(),
             roots,
             lits,
             words,
             prefixes,
+            prefix_filter,
             prefix_lens,
+            prefix_max,
+            long_prefix_lens,
             phrases,
             pattern_len,
             pattern_topics: vec![Vec::new(); patterns.len()],
+            lit_pattern,
             always: Vec::new(),
         };
         // Each topic is a candidate when one of its trigger patterns is hit;
@@ -611,15 +813,13 @@ impl Matcher {
         s.stamp = s.stamp.wrapping_add(1);
         if s.stamp == 0 {
             // Wrapped: forget every old stamp.
-            s.pattern_seen.iter_mut().for_each(|x| *x = 0);
+            s.patterns.iter_mut().for_each(|x| x[0] = 0);
             s.topic_seen.iter_mut().for_each(|x| *x = 0);
             s.stamp = 1;
         }
         let stamp = s.stamp;
         let patterns = self.pattern_topics.len();
-        s.pattern_seen.resize(patterns, 0);
-        s.pattern_first.resize(patterns, NONE);
-        s.pattern_last.resize(patterns, NONE);
+        s.patterns.resize(patterns, [0, NONE, NONE]);
         s.topic_seen.resize(self.roots.len(), 0);
         s.hits.clear();
         s.candidates.clear();
@@ -651,28 +851,29 @@ impl Matcher {
     #[inline]
     fn visit(&self, w: &[u8], at: u32, state: &mut u32, s: &mut Scratch) {
         let mut symbol = NONE;
-        if let Some(e) = self.words.get(w) {
-            symbol = e.symbol;
-            if e.pattern != NONE {
-                self.hit(s, e.pattern, at);
-            }
-        }
-        if !self.prefix_lens.is_empty() {
+        let mut h = SEED;
+        // The word's hash, byte by byte: on the way, the hash of each of
+        // its prefixes whose length some prefix pattern has.
+        let short = w.len().min(self.prefix_max);
+        let (head, tail) = w.split_at(short);
+        if self.prefix_max > 0 || !self.long_prefix_lens.is_empty() {
             s.prefixes_here.clear();
-            for &k in &self.prefix_lens {
+            let mut lens = self.prefix_lens;
+            for (i, &b) in head.iter().enumerate() {
+                h = step(h, b);
+                if lens & 1 == 1 && self.prefix_filter.may_hold(h) {
+                    self.prefix_at(s, h, &w[..=i], at);
+                }
+                lens >>= 1;
+            }
+            for &k in &self.long_prefix_lens {
                 let Some(head) = w.get(..k) else {
                     break;
                 };
-                if let Some(e) = self.prefixes.get(head) {
-                    if e.pattern != NONE {
-                        self.hit(s, e.pattern, at);
-                    }
-                    if e.id != NONE {
-                        s.prefixes_here.push(e.id);
-                    }
-                }
+                self.prefix_at(s, word_hash(head), head, at);
             }
             if !s.pending.is_empty() {
+                // Phrases whose last word is a prefix, started before.
                 let pending = std::mem::take(&mut s.pending);
                 for &(prefix, pattern, words) in &pending {
                     if s.prefixes_here.contains(&prefix) {
@@ -681,6 +882,15 @@ impl Matcher {
                 }
                 s.pending = pending;
                 s.pending.clear();
+            }
+        }
+        for &b in tail {
+            h = step(h, b);
+        }
+        if let Some(e) = self.words.get(h, w) {
+            symbol = e.symbol;
+            if e.pattern != NONE {
+                self.hit(s, e.pattern, at);
             }
         }
         let Some(phrases) = &self.phrases else {
@@ -711,6 +921,20 @@ impl Matcher {
         }
     }
 
+    /// Word `at` starts with `head` (hashed `h`): the hits if it is a prefix
+    /// the topics use.
+    #[inline]
+    fn prefix_at(&self, s: &mut Scratch, h: u64, head: &[u8], at: u32) {
+        if let Some(e) = self.prefixes.get(h, head) {
+            if e.pattern != NONE {
+                self.hit(s, e.pattern, at);
+            }
+            if e.id != NONE {
+                s.prefixes_here.push(e.id);
+            }
+        }
+    }
+
     /// Records a hit of pattern `p` starting at word `start`; the first in
     /// this document makes its topics candidates.
     #[inline]
@@ -718,15 +942,15 @@ impl Matcher {
         let idx = s.hits.len() as u32;
         s.hits.push((start, NONE));
         let p = p as usize;
-        if s.pattern_seen[p] == s.stamp {
-            let last = s.pattern_last[p] as usize;
+        let stamp = s.stamp;
+        let state = &mut s.patterns[p];
+        if state[0] == stamp {
+            let last = state[2] as usize;
+            state[2] = idx;
             s.hits[last].1 = idx;
-            s.pattern_last[p] = idx;
             return;
         }
-        s.pattern_seen[p] = s.stamp;
-        s.pattern_first[p] = idx;
-        s.pattern_last[p] = idx;
+        *state = [stamp, idx, idx];
         for &t in &self.pattern_topics[p] {
             if s.topic_seen[t as usize] != s.stamp {
                 s.topic_seen[t as usize] = s.stamp;
@@ -756,6 +980,9 @@ impl Matcher {
     /// text, whether its pattern was hit (no allocation); else the first
     /// occurrence.
     fn present(&self, l: usize, doc: &Document<'_>, s: &mut Scratch) -> bool {
+        if let Some(&p) = self.lit_pattern.get(l).filter(|&&p| p != NONE) {
+            return s.seen(p as usize);
+        }
         let lit = &self.lits[l];
         match (lit.pattern, lit.literal.scope, &lit.literal.exact) {
             (Some(p), Scope::Any, None) => s.seen(p),

@@ -192,10 +192,10 @@ pub fn for_each_word(s: &str, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8])) {
             SEP => i += 1,
             LOWER => {
                 let start = i;
-                i += 1;
-                while i < n && CLASS[usize::from(bytes[i])] == LOWER {
-                    i += 1;
-                }
+                i = bytes[i..]
+                    .iter()
+                    .position(|&c| CLASS[usize::from(c)] != LOWER)
+                    .map_or(n, |run| i + run);
                 if i == n || CLASS[usize::from(bytes[i])] == SEP {
                     f(&bytes[start..i]);
                     continue;
