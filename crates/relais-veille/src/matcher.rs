@@ -11,9 +11,11 @@
 //! 2. Each folded word is looked up, once, in a hash table of every word the
 //!    topics use. A one-word pattern (`grève`) is hit by that lookup. The
 //!    entry also gives the word's *symbol* when it belongs to a phrase.
-//! 3. Prefix patterns (`elect*`): the word's first `k` bytes are looked up in
-//!    a table of the prefixes, for each prefix length `k` in use (a handful),
-//!    so that every prefix of every topic is tested with a few lookups.
+//! 3. Prefix patterns (`elect*`): the word is hashed byte by byte, so the
+//!    hash of its first `k` bytes comes on the way; for each prefix length
+//!    `k` in use (a handful), that hash is tested against a bit filter of
+//!    the prefixes' hashes, and only then looked up in the table of the
+//!    prefixes. Every prefix of every topic is so tested in the same pass.
 //! 4. Phrases (`"grève générale"`) are an Aho–Corasick automaton over the
 //!    symbols: its alphabet is the topics' phrase words, a word outside it
 //!    sends the automaton back to its start, and so does the start of the

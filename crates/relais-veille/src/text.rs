@@ -13,11 +13,12 @@
 //! and spells ligatures out (`œ` → `oe`, `æ` → `ae`, `ß` → `ss`), so that
 //! `Élection`, `ELECTION` and `élection` all fold to `election`.
 //!
-//! [`Folded`] holds a text folded into a single line where words are
-//! separated by exactly one space, with a space before the first and after the
-//! last: ` w1 w2 w3 `. A word is then ` w `, a phrase ` w1 w2 `, and a
-//! prefix ` pre`, all plain substrings, which is what lets one Aho–Corasick
-//! automaton find every term of every topic in one pass.
+//! [`for_each_word`] cuts and folds a text in one pass, byte by byte (a
+//! word of lower-case ASCII is handed over as a slice of the text, without
+//! a copy; Latin letters fold from a table), and is what the matcher runs
+//! over every post. [`words`] collects the same words; [`raw_words`] gives
+//! them as written, one for one. [`Folded`] writes a text as one line of
+//! folded words, ` w1 w2 w3 `, for display and tests.
 
 use std::sync::OnceLock;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
