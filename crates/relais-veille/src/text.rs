@@ -13,11 +13,12 @@
 //! and spells ligatures out (`œ` → `oe`, `æ` → `ae`, `ß` → `ss`), so that
 //! `Élection`, `ELECTION` and `élection` all fold to `election`.
 //!
-//! [`Folded`] holds a text folded into a single line where words are
-//! separated by exactly one space, with a space before the first and after the
-//! last: ` w1 w2 w3 `. A word is then ` w `, a phrase ` w1 w2 `, and a
-//! prefix ` pre`, all plain substrings, which is what lets one Aho–Corasick
-//! automaton find every term of every topic in one pass.
+//! [`for_each_word`] cuts and folds a text in one pass, byte by byte (a
+//! word of lower-case ASCII is handed over as a slice of the text, without
+//! a copy; Latin letters fold from a table), and is what the matcher runs
+//! over every post. [`words`] collects the same words; [`raw_words`] gives
+//! them as written, one for one. [`Folded`] writes a text as one line of
+//! folded words, ` w1 w2 w3 `, for display and tests.
 
 use std::sync::OnceLock;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
@@ -136,13 +137,147 @@ pub fn fold(s: &str) -> String {
 
 /// The words of `s`, folded, in order.
 pub fn words(s: &str) -> Vec<String> {
-    let mut f = Folded::default();
-    f.push_segment(s);
-    f.text()
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    let mut out = Vec::new();
+    let mut buf = Vec::new();
+    for_each_word(s, &mut buf, |w| {
+        out.push(String::from_utf8_lossy(w).into_owned());
+    });
+    out
+}
+
+/// Byte classes for [`for_each_word`]: an ASCII separator, an ASCII
+/// lower-case letter or digit (kept as it is), an ASCII upper-case letter
+/// (lower-cased), or a byte of a multi-byte character.
+const SEP: u8 = 0;
+const HIGH: u8 = 3;
+const CLASS: [u8; 256] = {
+    let mut t = [HIGH; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = ASCII[b];
+        b += 1;
+    }
+    t
+};
+
+/// The folded bytes of the two-byte character at `bytes[i..]` when it is a
+/// letter of the Latin table (é, ç, œ…).
+#[inline]
+fn latin_pair<'t>(
+    bytes: &[u8],
+    i: usize,
+    table: &'t [Option<FoldedChar>],
+) -> Option<&'t FoldedChar> {
+    let b = *bytes.get(i)?;
+    if !(0xC2..=0xC8).contains(&b) {
+        return None;
+    }
+    let next = *bytes.get(i + 1)?;
+    let cp = (u32::from(b & 0x1F) << 6) | u32::from(next & 0x3F);
+    table.get(cp as usize)?.as_ref()
+}
+
+/// Calls `f` with each word of `s`, folded (UTF-8 bytes), in order: the
+/// words of [`words`], without allocating. A word of lower-case ASCII
+/// letters and digits is passed as a slice of `s` itself; any other is
+/// folded into `buf`, which is reused.
+#[inline]
+pub fn for_each_word(s: &str, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8])) {
+    let bytes = s.as_bytes();
+    let n = bytes.len();
+    let table = latin();
+    let mut i = 0;
+    while i < n {
+        let b = bytes[i];
+        match CLASS[usize::from(b)] {
+            SEP => i += 1,
+            LOWER => {
+                let start = i;
+                i = bytes[i..]
+                    .iter()
+                    .position(|&c| CLASS[usize::from(c)] != LOWER)
+                    .map_or(n, |run| i + run);
+                if i == n || CLASS[usize::from(bytes[i])] == SEP {
+                    f(&bytes[start..i]);
+                    continue;
+                }
+                buf.clear();
+                buf.extend_from_slice(&bytes[start..i]);
+                i = rest_of_word(s, i, buf, table);
+                f(buf);
+            }
+            UPPER => {
+                buf.clear();
+                buf.push(b.to_ascii_lowercase());
+                i = rest_of_word(s, i + 1, buf, table);
+                f(buf);
+            }
+            _ => {
+                if let Some((folded, len)) = latin_pair(bytes, i, table) {
+                    buf.clear();
+                    buf.extend_from_slice(&folded[..usize::from(*len)]);
+                    i = rest_of_word(s, i + 2, buf, table);
+                    f(buf);
+                    continue;
+                }
+                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                i += c.len_utf8();
+                // A combining mark with no letter before it separates words.
+                if is_word_char(c) && !is_combining_mark(c) {
+                    buf.clear();
+                    push_folded(c, buf);
+                    i = rest_of_word(s, i, buf, table);
+                    if !buf.is_empty() {
+                        f(buf);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Folds the rest of a word that goes on at `s[i..]` into `buf`; returns
+/// where the next word may start (after the separator that ended this one).
+#[inline]
+fn rest_of_word(s: &str, mut i: usize, buf: &mut Vec<u8>, table: &[Option<FoldedChar>]) -> usize {
+    let bytes = s.as_bytes();
+    let n = bytes.len();
+    while i < n {
+        let b = bytes[i];
+        match CLASS[usize::from(b)] {
+            SEP => return i + 1,
+            LOWER => {
+                buf.push(b);
+                i += 1;
+            }
+            UPPER => {
+                buf.push(b.to_ascii_lowercase());
+                i += 1;
+            }
+            _ => {
+                if let Some((folded, len)) = latin_pair(bytes, i, table) {
+                    buf.extend_from_slice(&folded[..usize::from(*len)]);
+                    i += 2;
+                    continue;
+                }
+                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                    return n;
+                };
+                i += c.len_utf8();
+                if is_combining_mark(c) {
+                    // A mark on the letter before it (text not in NFC): dropped.
+                    continue;
+                }
+                if !is_word_char(c) {
+                    return i;
+                }
+                push_folded(c, buf);
+            }
+        }
+    }
+    n
 }
 
 /// The words of `s` as they are written (not folded), in order: the same cut
@@ -180,6 +315,8 @@ pub struct Folded {
     line: Vec<u8>,
     /// Where each segment ends in `line` (the byte after its last space).
     ends: Vec<usize>,
+    /// A word being folded.
+    word: Vec<u8>,
 }
 
 impl Folded {
@@ -197,77 +334,11 @@ impl Folded {
             self.line.push(b'|');
         }
         self.line.push(b' ');
-        let bytes = s.as_bytes();
-        // Folding never makes a text longer than its bytes plus a space,
-        // except for rare letters that fold to more bytes than they have.
-        self.line.reserve(bytes.len() + 1);
-        let mut in_word = false;
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                // ASCII fast path: a run of lower-case letters and digits is
-                // copied at once.
-                match ASCII[usize::from(b)] {
-                    LOWER => {
-                        let run = bytes[i..]
-                            .iter()
-                            .position(|&c| ASCII.get(usize::from(c)) != Some(&LOWER))
-                            .unwrap_or(bytes.len() - i);
-                        self.line.extend_from_slice(&bytes[i..i + run]);
-                        in_word = true;
-                        i += run;
-                        continue;
-                    }
-                    UPPER => {
-                        self.line.push(b.to_ascii_lowercase());
-                        in_word = true;
-                    }
-                    _ => {
-                        if in_word {
-                            self.line.push(b' ');
-                            in_word = false;
-                        }
-                    }
-                }
-                i += 1;
-                continue;
-            }
-            // Two-byte Latin letters (é, ç, œ…): from the table.
-            if (0xC2..=0xC8).contains(&b) {
-                if let Some(&next) = bytes.get(i + 1) {
-                    let cp = (u32::from(b & 0x1F) << 6) | u32::from(next & 0x3F);
-                    if let Some(Some((folded, len))) = latin().get(cp as usize) {
-                        self.line.extend_from_slice(&folded[..usize::from(*len)]);
-                        in_word = true;
-                        i += 2;
-                        continue;
-                    }
-                }
-            }
-            let Some(c) = s[i..].chars().next() else {
-                break;
-            };
-            i += c.len_utf8();
-            if is_combining_mark(c) {
-                // A mark on the previous letter (text not in NFC) is dropped;
-                // one with no letter before it is a separator.
-                if in_word {
-                    continue;
-                }
-            } else if is_word_char(c) {
-                push_folded(c, &mut self.line);
-                in_word = true;
-                continue;
-            }
-            if in_word {
-                self.line.push(b' ');
-                in_word = false;
-            }
-        }
-        if in_word {
-            self.line.push(b' ');
-        }
+        let line = &mut self.line;
+        for_each_word(s, &mut self.word, |w| {
+            line.extend_from_slice(w);
+            line.push(b' ');
+        });
         self.ends.push(self.line.len());
     }
 
@@ -369,6 +440,52 @@ mod tests {
         let s = "L'Élection, e\u{301}té CŒUR";
         assert_eq!(raw_words(s), vec!["L", "Élection", "e\u{301}té", "CŒUR"]);
         assert_eq!(words(s), vec!["l", "election", "ete", "coeur"]);
+    }
+
+    /// The one-pass tokenizer (byte fast paths, a word handed over without
+    /// a copy when it is lower-case ASCII) cuts and folds exactly as cutting
+    /// character by character ([`raw_words`]) and folding each word
+    /// ([`fold`]), on random texts mixing ASCII, Latin letters, decomposed
+    /// accents, ligatures, other scripts, marks with no letter, emoji and
+    /// punctuation.
+    #[test]
+    fn the_tokenizer_agrees_with_raw_words_then_fold() {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        let pool: Vec<char> = "aZz09 ,.'-’\t\néÉèçœŒæßẞİıΣσςДжÅ\u{301}\u{308}\u{345}東タ🎉\u{a0}«»|_#@ǅǈŉ\u{1e9e}\u{212a}"
+            .chars()
+            .collect();
+        let mut rng = StdRng::seed_from_u64(28);
+        let mut buf = Vec::new();
+        for case in 0..20_000 {
+            let len = rng.gen_range(0..24);
+            let s: String = (0..len)
+                .map(|_| pool[rng.gen_range(0..pool.len())])
+                .collect();
+            let want: Vec<String> = raw_words(&s).into_iter().map(fold).collect();
+            let mut got = Vec::new();
+            for_each_word(&s, &mut buf, |w| {
+                got.push(String::from_utf8_lossy(w).into_owned())
+            });
+            assert_eq!(got, want, "case {case}: {s:?}");
+            assert_eq!(words(&s), want, "case {case}: {s:?}");
+        }
+    }
+
+    /// No letter or digit folds to nothing, so [`raw_words`] and [`words`]
+    /// always have the same words, one for one.
+    #[test]
+    fn every_word_character_folds_to_something() {
+        for cp in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            if is_word_char(c) && !is_combining_mark(c) {
+                let mut out = Vec::new();
+                push_folded(c, &mut out);
+                assert!(!out.is_empty(), "U+{cp:04X}");
+            }
+        }
     }
 
     #[test]
