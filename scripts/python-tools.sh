@@ -2,6 +2,7 @@
 # The Python tools the tests use, in a venv of their own:
 #   aiosmtpd   a real SMTP server on loopback (scripts/smtp-test-server.sh)
 #   icalendar  a third-party iCalendar parser (scripts/validate-ics.py)
+#   feedparser a third-party RSS/Atom parser (scripts/validate-feed.py)
 #
 #   bash scripts/python-tools.sh        # create or update the venv, print its python
 #
@@ -31,7 +32,7 @@ flock 9
 want="$(sha256sum "$REQUIREMENTS" | awk '{print $1}')"
 stamp="$VENV/.relais-requirements-sha256"
 if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] &&
-    "$VENV/bin/python" -c 'import aiosmtpd, icalendar' >/dev/null 2>&1; then
+    "$VENV/bin/python" -c 'import aiosmtpd, icalendar, feedparser' >/dev/null 2>&1; then
     printf '%s\n' "$VENV/bin/python"
     exit 0
 fi

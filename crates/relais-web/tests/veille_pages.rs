@@ -1,0 +1,249 @@
+//! Veille pages on SQLite and PostgreSQL: items with filters and search,
+//! curation refused when wrong and kept when right, alerts linking to their
+//! items, digests built from curated items and sent through a real SMTP
+//! server as accessible HTML, and the secret feed of curated items validated
+//! by a third-party parser (Python feedparser) until revoked.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
+use common::{location, text, world_with, World};
+use relais_core::veille::{AlertKind, NewItem, Polarity, VeilleKind};
+use relais_core::{model::Actor, ItemId, WorkspaceId};
+use relais_store::testing;
+use std::path::Path;
+use std::sync::Arc;
+
+const SLUG: &str = "maison-dupain";
+
+fn new_item(key: &str, title: &str, body: &str, polarity: Polarity, topics: &[relais_core::TopicId]) -> NewItem {
+    NewItem {
+        dedup_key: key.into(),
+        url: Some(format!("https://presse.test/{key}")),
+        canonical_url: Some(format!("https://presse.test/{key}")),
+        title: title.into(),
+        text: body.into(),
+        author: None,
+        lang: Some("fr".into()),
+        published_at: Utc::now() - Duration::minutes(5),
+        date_issue: String::new(),
+        polarity,
+        sentiment: if polarity == Polarity::Negative { -0.7 } else { 0.4 },
+        cluster_id: relais_veille::canon::key_hash(key) as i64,
+        topics: topics.to_vec(),
+    }
+}
+
+/// A world whose app searches an index holding the items stored here.
+async fn veille_world(db: testing::TestDb, smtp_url: &str) -> (World, WorkspaceId, Vec<ItemId>) {
+    let mut config = relais_config::Config::default();
+    config.mail.smtp_url = smtp_url.to_string();
+    config.mail.from = "relais <relais@demo.local>".into();
+    let index = Arc::new(relais_search::SearchIndex::in_ram().unwrap());
+    let w = world_with(db, config.clone()).await;
+    let store = &w.db.store;
+    let ws = store.workspace_by_slug(SLUG).await.unwrap().unwrap();
+    let sys = Actor::System("test");
+    let topic = store
+        .save_topic(&sys, ws.id, None, "Farine", VeilleKind::Trade, "farine*")
+        .await
+        .unwrap();
+    let ids = store
+        .store_items(
+            ws.id,
+            None,
+            &[
+                new_item("f1", "La farine flambe", "Le prix de la farine augmente, c'est terrible.", Polarity::Negative, &[topic.id]),
+                new_item("f2", "Un nouveau four", "Un fournil <b>moderne</b> ouvre à Lyon.", Polarity::Positive, &[]),
+            ],
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(Option::unwrap)
+        .collect::<Vec<_>>();
+    let docs: Vec<_> = store
+        .indexed_items(&ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| relais_search::ItemDoc {
+            item_id: i.item.id.0,
+            workspace_id: i.item.workspace_id.0,
+            source_id: 0,
+            topic_ids: i.topics.iter().map(|t| t.0).collect(),
+            title: i.item.title,
+            text: i.item.text,
+            author: None,
+            url: i.item.url,
+            lang: i.item.lang,
+            sentiment: None,
+            published_at: i.item.published_at,
+        })
+        .collect();
+    index.add(&docs).unwrap();
+    index.commit().unwrap();
+    // The same app as `world_with`, with the search index handed over.
+    let state = relais_web::AppState::new(store.clone(), config)
+        .unwrap()
+        .with_vault(w.vault.clone())
+        .with_search(index);
+    let w = World {
+        app: relais_web::app(state),
+        ..w
+    };
+    store
+        .record_alert(
+            ws.id,
+            topic.id,
+            AlertKind::Volume,
+            relais_store::hour_of(Utc::now()),
+            25,
+            1.5,
+            8.0,
+            None,
+        )
+        .await
+        .unwrap();
+    (w, ws.id, ids)
+}
+
+fn validate_feed(xml: &str) -> serde_json::Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let python = std::process::Command::new("bash")
+        .arg(root.join("scripts/python-tools.sh"))
+        .output()
+        .expect("python-tools.sh");
+    assert!(python.status.success(), "{}", String::from_utf8_lossy(&python.stderr));
+    let python = String::from_utf8(python.stdout).unwrap().trim().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("feed.xml");
+    std::fs::write(&file, xml).unwrap();
+    let out = std::process::Command::new(python)
+        .arg(root.join("scripts/validate-feed.py"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "validate-feed: {}{}\n{xml}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn items_curation_digests_and_the_curated_feed() {
+    let sink = relais_mail::testing::SmtpSink::start();
+    for db in testing::all().await {
+        let label = db.label;
+        let (w, _ws, ids) = veille_world(db, sink.url()).await;
+        let cm = w.login("cm@demo.local").await;
+        let viewer = w.login("viewer@demo.local").await;
+
+        // Overview and list.
+        let home = w.get_page(Some(&cm), &format!("/w/{SLUG}/veille")).await;
+        assert_eq!(home.status(), StatusCode::OK, "[{label}]");
+        let html = text(home).await;
+        assert!(html.contains("Veille métier") && html.contains("Farine"), "[{label}]");
+        let list = text(w.get_page(Some(&cm), &format!("/w/{SLUG}/veille/items?polarity=negative")).await).await;
+        assert!(list.contains("La farine flambe") && !list.contains("Un nouveau four"), "[{label}]");
+
+        // Search: stemmed, accents ignored, the text escaped with its marks.
+        let found = text(w.get_page(Some(&cm), &format!("/w/{SLUG}/veille/items?q=fournils")).await).await;
+        assert!(found.contains("Un nouveau four"), "[{label}] {found}");
+        assert!(found.contains("<mark>fournil</mark>"), "[{label}]");
+        assert!(found.contains("&lt;b&gt;moderne&lt;/b&gt;") || found.contains("&#60;b&#62;"), "[{label}] HTML in a post is text");
+        let bad = w.get_page(Some(&cm), &format!("/w/{SLUG}/veille/items?from=demain")).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
+
+        // Curation: bad tags refused at the field, nothing saved; then saved.
+        let path = format!("/w/{SLUG}/veille/items/{}", ids[0].0);
+        let long = "x".repeat(60);
+        let refused = w
+            .post_form(Some(&cm), &path, &[("starred", "1"), ("tags", &long), ("note", "n")])
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
+        let item = w.db.store.item(_ws, ids[0]).await.unwrap().unwrap();
+        assert!(!item.item.starred && item.tags.is_empty(), "[{label}] nothing half-saved");
+        let saved = w
+            .post_form(
+                Some(&cm),
+                &path,
+                &[("starred", "1"), ("tags", "Prix, farine"), ("note", "Revoir nos tarifs")],
+            )
+            .await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER, "[{label}]");
+        let item = w.db.store.item(_ws, ids[0]).await.unwrap().unwrap();
+        assert!(item.item.starred, "[{label}]");
+        assert_eq!(item.tags, vec!["farine".to_string(), "prix".to_string()]);
+        // A viewer reads but may not curate.
+        assert_eq!(w.get_page(Some(&viewer), &path).await.status(), StatusCode::OK);
+        let denied = w.post_form(Some(&viewer), &path, &[("starred", "")]).await;
+        assert_eq!(denied.status(), StatusCode::FORBIDDEN, "[{label}]");
+
+        // Alerts link to the items of their hour.
+        let alerts = text(w.get_page(Some(&cm), &format!("/w/{SLUG}/veille/alerts")).await).await;
+        assert!(alerts.contains("Farine") && alerts.contains("veille/items?topic="), "[{label}]");
+
+        // A digest: at least one item, then created and sent as HTML + text.
+        let digests = format!("/w/{SLUG}/veille/digests");
+        let empty = w.post_form(Some(&cm), &digests, &[("title", "Semaine 48")]).await;
+        assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
+        let id = ids[0].0.to_string();
+        let made = w
+            .post_form(Some(&cm), &digests, &[("title", &format!("Semaine 48 {label}")), ("intro", "L'essentiel"), ("item", &id)])
+            .await;
+        assert_eq!(made.status(), StatusCode::SEE_OTHER, "[{label}]");
+        let digest_path = location(&made).split('?').next().unwrap().to_string();
+        let page = text(w.get_page(Some(&cm), &digest_path).await).await;
+        assert!(page.contains("Revoir nos tarifs") && page.contains("<ol class=\"digest-items\">"), "[{label}]");
+        let bad_to = w
+            .post_form(Some(&cm), &format!("{digest_path}/send"), &[("to", "pas-une-adresse")])
+            .await;
+        assert_eq!(bad_to.status(), StatusCode::UNPROCESSABLE_ENTITY, "[{label}]");
+        let to = format!("client-{label}@brand.test");
+        let sent = w
+            .post_form(Some(&cm), &format!("{digest_path}/send"), &[("to", &to)])
+            .await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER, "[{label}]");
+        let mail = sink.wait_for(&to, std::time::Duration::from_secs(20));
+        let raw = String::from_utf8_lossy(&mail.raw);
+        assert!(raw.contains("multipart/alternative"), "[{label}] {raw}");
+        assert!(raw.contains("text/html") && raw.contains("text/plain"), "[{label}]");
+        let json: serde_json::Value = serde_json::from_str(&mail.json).unwrap();
+        assert_eq!(json["subject"].as_str().unwrap_or_default(), format!("Semaine 48 {label}"));
+
+        // The secret feed of curated items: valid for feedparser, until revoked.
+        let made = w.post_form(Some(&cm), &format!("/w/{SLUG}/veille/feed"), &[]).await;
+        assert_eq!(made.status(), StatusCode::OK, "[{label}]");
+        let html = text(made).await;
+        let start = html.find("/veille/feeds/").unwrap();
+        let token: String = html[start + "/veille/feeds/".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        let feed = w.get_page(None, &format!("/veille/feeds/{token}")).await;
+        assert_eq!(feed.status(), StatusCode::OK, "[{label}]");
+        let xml = text(feed).await;
+        let parsed = validate_feed(&xml);
+        let entries = parsed["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), 1, "[{label}] only the curated item");
+        assert_eq!(entries[0]["title"], "La farine flambe");
+        assert!(entries[0]["summary"].as_str().unwrap().contains("Revoir nos tarifs"));
+        let revoked = w.post_form(Some(&cm), &format!("/w/{SLUG}/veille/feed/revoke"), &[]).await;
+        assert_eq!(revoked.status(), StatusCode::SEE_OTHER, "[{label}]");
+        let gone = w.get_page(None, &format!("/veille/feeds/{token}")).await;
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND, "[{label}]");
+
+        // Another workspace's member sees none of it.
+        let other = w.login("owner@demo.local").await;
+        let _ = other;
+        w.db.finish().await;
+    }
+}
