@@ -1,0 +1,398 @@
+//! HTML fragments (a feed item's content) to plain text.
+//!
+//! html5ever's tokenizer (the WHATWG tokenizer of Servo, which `scraper`
+//! builds its trees with) does the hard part — character references, raw
+//! text elements, broken markup — without building a tree: text tokens are
+//! kept, `script`/`style`/`template` content is dropped, block-level tags
+//! become line breaks, runs of white space become one space.
+
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+
+/// At most this many bytes of markup are read per fragment; the text of a
+/// longer fragment is cut there (an item's text is bounded anyway).
+pub const MAX_HTML_BYTES: usize = 512 * 1024;
+
+/// The text of an HTML fragment, at most `max_chars` characters (cut at a
+/// word boundary when possible, with `…`), lines separated by `\n`, no
+/// leading or trailing white space.
+pub fn html_to_text(html: &str, max_chars: usize) -> String {
+    let html = truncate_bytes(html, MAX_HTML_BYTES);
+    // Fast path: no markup and no character references.
+    if !html.contains(['<', '&']) {
+        let mut out = Text::new(max_chars);
+        out.push_str(html);
+        return out.finish();
+    }
+    let sink = Sink {
+        out: RefCell::new(Text::new(max_chars)),
+        skip_until: RefCell::new(None),
+    };
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.out.into_inner().finish()
+}
+
+/// Runs html5ever's tokenizer over `html`, handing every start tag (name and
+/// attributes) to `on_tag` and every end tag name to `on_end`; linear time,
+/// no tree.
+pub fn for_each_tag(
+    html: &str,
+    mut on_start: impl FnMut(&str, &[(&str, &str)]),
+    mut on_end: impl FnMut(&str),
+) {
+    struct Tags<'f> {
+        on_tag: RefCell<&'f mut dyn FnMut(Tag)>,
+    }
+    impl TokenSink for Tags<'_> {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let Token::TagToken(tag) = token {
+                let raw = match (&*tag.name, tag.kind) {
+                    ("script", TagKind::StartTag) => Some(RawKind::ScriptData),
+                    ("style" | "xmp" | "iframe" | "noembed" | "noframes", TagKind::StartTag) => {
+                        Some(RawKind::Rawtext)
+                    }
+                    ("textarea" | "title", TagKind::StartTag) => Some(RawKind::Rcdata),
+                    _ => None,
+                };
+                (self.on_tag.borrow_mut())(tag);
+                if let Some(raw) = raw {
+                    return TokenSinkResult::RawData(raw);
+                }
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let mut handle = |tag: Tag| match tag.kind {
+        TagKind::StartTag => {
+            let attrs: Vec<(&str, &str)> = tag
+                .attrs
+                .iter()
+                .map(|a| (&*a.name.local, &*a.value))
+                .collect();
+            on_start(&tag.name, &attrs);
+        }
+        TagKind::EndTag => on_end(&tag.name),
+    };
+    let tokenizer = Tokenizer::new(
+        Tags {
+            on_tag: RefCell::new(&mut handle),
+        },
+        TokenizerOpts::default(),
+    );
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+}
+
+/// How deeply `html` nests elements, counted on tags: elements whose end
+/// tag may be omitted (`p`, `li`, table parts, …) and void elements do not
+/// count, so sloppy but ordinary markup is not over-estimated. A tree
+/// builder's work grows with depth × size, so callers refuse deep pages
+/// before building a tree.
+pub fn nesting_depth(html: &str) -> usize {
+    let deepest = std::cell::Cell::new(0usize);
+    let depth = std::cell::Cell::new(0usize);
+    let counted = |name: &str| {
+        !matches!(
+            name,
+            "p" | "li"
+                | "dt"
+                | "dd"
+                | "option"
+                | "optgroup"
+                | "tr"
+                | "td"
+                | "th"
+                | "tbody"
+                | "thead"
+                | "tfoot"
+                | "colgroup"
+                | "caption"
+                | "rb"
+                | "rt"
+                | "rp"
+                | "rtc"
+                | "html"
+                | "head"
+                | "body"
+                | "area"
+                | "base"
+                | "br"
+                | "col"
+                | "embed"
+                | "hr"
+                | "img"
+                | "input"
+                | "link"
+                | "meta"
+                | "source"
+                | "track"
+                | "wbr"
+        )
+    };
+    for_each_tag(
+        html,
+        |name, _| {
+            if counted(name) {
+                depth.set(depth.get() + 1);
+                deepest.set(deepest.get().max(depth.get()));
+            }
+        },
+        |name| {
+            if counted(name) {
+                depth.set(depth.get().saturating_sub(1));
+            }
+        },
+    );
+    deepest.get()
+}
+
+/// `s` cut to at most `max` bytes at a character boundary.
+pub fn truncate_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// `s` cut to at most `max_chars` characters, at a word boundary when one is
+/// near, with `…` when cut.
+pub fn truncate_chars(s: &str, max_chars: usize) -> String {
+    let mut out = Text::new(max_chars);
+    out.push_str(s);
+    out.finish()
+}
+
+struct Sink {
+    out: RefCell<Text>,
+    /// Inside `script`, `style`, …: the end tag that ends the skipped part.
+    skip_until: RefCell<Option<html5ever::LocalName>>,
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "br"
+            | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
+            | "tr"
+            | "table"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "figure"
+            | "figcaption"
+            | "hr"
+            | "aside"
+            | "nav"
+            | "main"
+    )
+}
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        match token {
+            Token::TagToken(Tag { kind, name, .. }) => {
+                let mut skip = self.skip_until.borrow_mut();
+                if let Some(until) = skip.as_ref() {
+                    if kind == TagKind::EndTag && *until == name {
+                        *skip = None;
+                    }
+                    return TokenSinkResult::Continue;
+                }
+                if kind == TagKind::StartTag {
+                    let raw = match &*name {
+                        "script" => Some(RawKind::ScriptData),
+                        "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                            Some(RawKind::Rawtext)
+                        }
+                        "textarea" | "title" => Some(RawKind::Rcdata),
+                        _ => None,
+                    };
+                    if matches!(
+                        &*name,
+                        "script" | "style" | "template" | "iframe" | "noembed" | "noframes"
+                    ) {
+                        *skip = Some(name.clone());
+                    }
+                    if is_block(&name) {
+                        self.out.borrow_mut().break_line();
+                    }
+                    if let Some(raw) = raw {
+                        return TokenSinkResult::RawData(raw);
+                    }
+                } else if is_block(&name) {
+                    self.out.borrow_mut().break_line();
+                }
+            }
+            Token::CharacterTokens(text) if self.skip_until.borrow().is_none() => {
+                self.out.borrow_mut().push_str(&text);
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Text being built: white space collapsed, bounded.
+struct Text {
+    buf: String,
+    chars: usize,
+    max_chars: usize,
+    /// A space or a line break is owed before the next word.
+    pending: Pending,
+    full: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    None,
+    Space,
+    Line,
+}
+
+impl Text {
+    fn new(max_chars: usize) -> Text {
+        Text {
+            buf: String::new(),
+            chars: 0,
+            max_chars,
+            pending: Pending::None,
+            full: false,
+        }
+    }
+
+    fn break_line(&mut self) {
+        if !self.buf.is_empty() {
+            self.pending = Pending::Line;
+        }
+    }
+
+    fn push_str(&mut self, s: &str) {
+        for c in s.chars() {
+            if self.full {
+                return;
+            }
+            if c.is_whitespace() || c.is_control() {
+                if !self.buf.is_empty() && self.pending == Pending::None {
+                    self.pending = Pending::Space;
+                }
+                continue;
+            }
+            match std::mem::replace(&mut self.pending, Pending::None) {
+                Pending::None => {}
+                Pending::Space => self.push_char(' '),
+                Pending::Line => self.push_char('\n'),
+            }
+            self.push_char(c);
+        }
+    }
+
+    fn push_char(&mut self, c: char) {
+        if self.chars >= self.max_chars {
+            self.full = true;
+            return;
+        }
+        self.buf.push(c);
+        self.chars += 1;
+    }
+
+    fn finish(mut self) -> String {
+        if self.full {
+            // Cut back to the last word boundary when it is not too far.
+            let keep = self.buf.trim_end_matches(|c: char| !c.is_whitespace());
+            if keep.len() * 5 >= self.buf.len() * 4 {
+                let keep_len = keep.trim_end().len();
+                self.buf.truncate(keep_len);
+            } else {
+                self.buf.pop();
+            }
+            self.buf.push('…');
+        }
+        self.buf
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(html: &str, expected: &str) {
+        assert_eq!(html_to_text(html, 10_000), expected, "{html:?}");
+    }
+
+    #[test]
+    fn markup_is_stripped() {
+        check("plain text", "plain text");
+        check("  a \n\t b  ", "a b");
+        check("<p>Hello <b>world</b></p>", "Hello world");
+        check("<p>One</p><p>Two</p>", "One\nTwo");
+        check("a<br>b<br/>c", "a\nb\nc");
+        check("caf&eacute; &amp; th&#233; &lt;tag&gt;", "café & thé <tag>");
+        check("x<script>alert('<p>no</p>')</script>y", "xy");
+        check("<style>p { color: red }</style>text", "text");
+        check("<ul><li>a</li><li>b</li></ul>", "a\nb");
+        check("unclosed <b>bold", "unclosed bold");
+        check("<a href='x'>link</a> after", "link after");
+        check("broken < not a tag", "broken < not a tag");
+        check("<!-- comment -->visible", "visible");
+        check("<img src=x alt='pic'>", "");
+        check("", "");
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_word() {
+        let text = html_to_text("<p>alpha beta gamma delta</p>", 13);
+        assert_eq!(text, "alpha beta…");
+        // No boundary near: cut inside the word.
+        assert_eq!(truncate_chars("abcdefghijkl", 5), "abcd…");
+        assert_eq!(truncate_chars("short", 5), "short");
+        assert!(html_to_text(&"word ".repeat(100_000), 1000).chars().count() <= 1001);
+    }
+
+    #[test]
+    fn nesting_is_counted_on_tags() {
+        assert_eq!(nesting_depth("<div><div><span>x</span></div></div>"), 3);
+        assert_eq!(nesting_depth("<p>a<p>b<p>c<li>d<br><img>"), 0);
+        assert_eq!(nesting_depth(&"<div>".repeat(5000)), 5000);
+        assert_eq!(nesting_depth("<script>'<div><div>'</script><b>x</b>"), 1);
+    }
+
+    #[test]
+    fn byte_truncation_respects_characters() {
+        assert_eq!(truncate_bytes("éé", 3), "é");
+        assert_eq!(truncate_bytes("abc", 10), "abc");
+    }
+}
