@@ -79,8 +79,8 @@ impl I18n {
     /// Loads the embedded messages.
     pub fn new() -> Result<I18n, I18nError> {
         Ok(I18n {
-            fr: bundle(Locale::Fr, &FR)?,
-            en: bundle(Locale::En, &EN)?,
+            fr: bundle(Locale::Fr, FR)?,
+            en: bundle(Locale::En, EN)?,
         })
     }
 

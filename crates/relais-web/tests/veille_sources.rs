@@ -57,7 +57,7 @@ async fn get_in(w: &World, who: &Login, path: &str, lang: &str) -> axum::http::R
     .await
 }
 
-fn feed<'a>(url: &'a str) -> Vec<(&'a str, &'a str)> {
+fn feed(url: &str) -> Vec<(&str, &str)> {
     vec![("kind", "feed"), ("url", url), ("interval", "60")]
 }
 

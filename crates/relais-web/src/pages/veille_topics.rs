@@ -230,7 +230,7 @@ pub struct CheckedTopic {
 pub fn check_topic(
     tr: &Tr,
     form: &TopicForm,
-) -> Result<CheckedTopic, (FormState, Option<QueryProblem>)> {
+) -> Result<CheckedTopic, Box<(FormState, Option<QueryProblem>)>> {
     let mut f = FormState::new("topic-")
         .keep("name", &form.name)
         .keep("kind", &form.kind)
@@ -259,7 +259,7 @@ pub fn check_topic(
             kind,
             query: query.to_string(),
         }),
-        _ => Err((f, problem)),
+        _ => Err(Box::new((f, problem))),
     }
 }
 
@@ -273,7 +273,8 @@ pub async fn create(
     let tr = Tr::new(&state, ctx.locale);
     let checked = match check_topic(&tr, &form) {
         Ok(c) => c,
-        Err((f, problem)) => {
+        Err(refused) => {
+            let (f, problem) = *refused;
             return draw_list(
                 &state,
                 &ctx,
@@ -283,7 +284,7 @@ pub async fn create(
                 problem,
                 None,
             )
-            .await
+            .await;
         }
     };
     let user = ctx.user()?;
@@ -418,7 +419,8 @@ pub async fn save(
         .map_err(|_| AppError::BadRequest("version".into()))?;
     let checked = match check_topic(&tr, &form) {
         Ok(c) => c,
-        Err((f, problem)) => {
+        Err(refused) => {
+            let (f, problem) = *refused;
             return draw_topic(
                 &state,
                 &ctx,
@@ -429,7 +431,7 @@ pub async fn save(
                 f,
                 problem,
                 None,
-            )
+            );
         }
     };
     let kept = || {
