@@ -573,3 +573,78 @@ async fn a_viewer_sees_but_cannot_change_and_others_are_kept_out() {
         w.db.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_table_shows_what_fetching_cost_and_saved_in_the_readers_units() {
+    for db in testing::all().await {
+        let label = db.label;
+        let w = world(db).await;
+        let cm = w.login("cm@demo.local").await;
+        let path = format!("/w/{WS}/veille/sources");
+        w.post_form(Some(&cm), &path, &feed("https://example.org/feed.xml"))
+            .await;
+        let store = &w.db.store;
+        // The worker's side: a full fetch, then a 304, then a failure.
+        let fetch = |rec: relais_store::FetchRecord| async move {
+            let now = relais_store::time::now();
+            let leased = store
+                .lease_due_sources("test", now, chrono::Duration::minutes(5), 10)
+                .await
+                .unwrap();
+            assert_eq!(leased.len(), 1, "[{label}]");
+            store
+                .record_fetch("test", leased[0].id, now, &rec)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let now = relais_store::time::now();
+        fetch(relais_store::FetchRecord {
+            wire_bytes: 420_000,
+            body_bytes: Some(1_500_000),
+            next_fetch_at: now,
+            ..Default::default()
+        })
+        .await;
+        fetch(relais_store::FetchRecord {
+            wire_bytes: 300,
+            not_modified: true,
+            next_fetch_at: now,
+            ..Default::default()
+        })
+        .await;
+        let s = fetch(relais_store::FetchRecord {
+            wire_bytes: 0,
+            error: Some("HTTP 503 Service Unavailable; retrying later".into()),
+            next_fetch_at: now + chrono::Duration::hours(2),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(s.bytes_saved, 1_500_000, "[{label}]");
+        let row = |html: &str| {
+            html.split("<tbody>")
+                .nth(1)
+                .unwrap()
+                .split("</tbody>")
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        let html = row(&text(w.get_page(Some(&cm), &path).await).await);
+        for expected in [
+            "<span class=\"source-state source-failing\">En échec</span>",
+            "Dernière erreur : <span lang=\"en\">HTTP 503 Service Unavailable; retrying later</span>",
+            "class=\"num\">3</td>",
+            "class=\"num\">1</td>",
+            // Downloaded: 420 000 + 300 bytes; saved by the 304: the body it did not resend.
+            "class=\"num\">420\u{a0}ko</td>",
+            "class=\"num\">1,5\u{a0}Mo</td>",
+        ] {
+            assert!(html.contains(expected), "[{label}] {expected} in {html}");
+        }
+        let html = row(&text(get_in(&w, &cm, &path, "en").await).await);
+        assert!(html.contains("class=\"num\">1.5\u{a0}MB</td>"), "{html}");
+        assert!(html.contains(">Failing</span>"));
+        w.db.finish().await;
+    }
+}
