@@ -5,6 +5,12 @@
 //! route declares its [`relais_core::Access`] there, and [`guard`] enforces it.
 //! `main` only binds a socket and calls `axum::serve`, so tests drive the router
 //! with `oneshot`.
+//!
+//! Veille pages (issue 5) use two workspace crates: `relais-veille`, for the
+//! topic query parser and the one matcher with its explanations (the query
+//! tester shows exactly what the worker will match, invariant 28), and
+//! `relais-fetch`, for OPML import and export and for checking a watched
+//! page's CSS selector with the same parser the page watcher uses.
 
 pub mod adapters;
 pub mod api;

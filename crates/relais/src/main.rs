@@ -97,7 +97,7 @@ enum Command {
     /// Run the composer's checks on a text (a FILE, or standard input) for some
     /// networks. Exit code 1 when a finding is an error, 2 when it cannot run.
     Lint(lint::LintArgs),
-    /// Veille: match posts against topic queries, check a query.
+    /// Veille: match posts against topic queries, check a query, import OPML feeds.
     Veille {
         #[command(subcommand)]
         command: veille_cmd::VeilleCommand,
@@ -154,7 +154,9 @@ fn main() -> ExitCode {
         return lint::run(args);
     }
     if let Command::Veille { command } = &cli.command {
-        return veille_cmd::run(command);
+        if !command.needs_store() {
+            return veille_cmd::run(command);
+        }
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -342,7 +344,15 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         // Handled in main, before the runtime starts.
-        Command::Lint(_) | Command::Veille { .. } => Ok(()),
+        Command::Lint(_) => Ok(()),
+        Command::Veille { command } => {
+            let config = load_config(g, None)?;
+            require_existing_sqlite(&config)?;
+            let store = open_store(&config, true).await?;
+            let result = veille_cmd::run_with_store(&store, &command).await;
+            store.close().await;
+            result
+        }
         Command::Worker => run_worker(load_config(g, None)?).await,
         Command::Keys { command } => {
             let config = load_config(g, None)?;

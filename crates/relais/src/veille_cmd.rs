@@ -10,13 +10,21 @@
 //!   topic. Throughput goes to standard error. It is also the matcher
 //!   benchmark's entry point.
 //! - `check-query 'QUERY'`: parses a query and explains it or its error.
+//! - `import-opml FILE --workspace SLUG`: adds every feed of an OPML file to
+//!   the workspace's sources, in one transaction (the web page's import:
+//!   the same checks, [`relais_web::pages::veille_sources::opml_sources`]).
+//!   This one opens the store; a bad file or an unknown workspace is one
+//!   line `error: …` and exit code 1, with nothing added.
 //!
 //! Exit codes: 0 = done; 1 = `check-query` found the query wrong, or `match`
 //! skipped input lines it could not read (each is reported on standard
 //! error, the other posts are matched); 2 = the command could not run
 //! (unreadable file, a wrong topic: nothing is matched).
 
+use anyhow::{anyhow, bail};
 use clap::Subcommand;
+use relais_core::model::Actor;
+use relais_store::Store;
 use relais_veille::{parse, Document, Matcher, Scratch, Topic};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -51,6 +59,75 @@ pub enum VeilleCommand {
         #[arg(long, requires = "text")]
         title: Option<String>,
     },
+    /// Add every feed of an OPML file (from a feed reader) to a workspace's
+    /// sources; feeds already watched are skipped. All or nothing.
+    ImportOpml {
+        /// The OPML file (`-` for standard input).
+        file: PathBuf,
+        /// The workspace's slug.
+        #[arg(long)]
+        workspace: String,
+    },
+}
+
+impl VeilleCommand {
+    /// Whether the command works on the store (and so needs the
+    /// configuration, the database and the async runtime).
+    pub fn needs_store(&self) -> bool {
+        matches!(self, VeilleCommand::ImportOpml { .. })
+    }
+}
+
+/// Runs a `relais veille` command that works on the store.
+pub async fn run_with_store(store: &Store, command: &VeilleCommand) -> anyhow::Result<()> {
+    match command {
+        VeilleCommand::ImportOpml { file, workspace } => import_opml(store, file, workspace).await,
+        _ => Ok(()),
+    }
+}
+
+async fn import_opml(store: &Store, file: &Path, slug: &str) -> anyhow::Result<()> {
+    let ws = store.workspace_by_slug(slug).await?.ok_or_else(|| {
+        anyhow!("no workspace {slug:?}; list them in the web interface or create one with `relais workspace add`")
+    })?;
+    let bytes = if file.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut b)
+            .map_err(|e| anyhow!("cannot read the OPML file from standard input: {e}"))?;
+        b
+    } else {
+        std::fs::read(file)
+            .map_err(|e| anyhow!("cannot read the OPML file {}: {e}", file.display()))?
+    };
+    let feeds = relais_fetch::opml::parse(&bytes)
+        .map_err(|e| anyhow!("{}: {e}; nothing was added", file.display()))?;
+    let in_file = feeds.len();
+    let (sources, invalid) = relais_web::pages::veille_sources::opml_sources(feeds);
+    if sources.is_empty() {
+        bail!(
+            "{}: no feed has an http or https address; nothing was added",
+            file.display()
+        );
+    }
+    let report = store
+        .import_sources(&Actor::System("cli"), ws.id, &sources)
+        .await?;
+    let mut line = format!(
+        "{} added, {} already watched ({in_file} feeds in {}, workspace {slug}",
+        report.added.len(),
+        report.skipped.len(),
+        file.display()
+    );
+    if invalid > 0 {
+        line.push_str(&format!(
+            "; {invalid} ignored, their address is not http or https"
+        ));
+    }
+    line.push(')');
+    println!("{line}");
+    Ok(())
 }
 
 /// Runs a `relais veille` command and returns its exit code.
@@ -66,6 +143,11 @@ pub fn run(command: &VeilleCommand) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        // Dispatched by `main` to [`run_with_store`].
+        VeilleCommand::ImportOpml { .. } => {
+            eprintln!("error: relais veille import-opml needs the store");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -238,3 +238,136 @@ fn check_query_with_a_text_says_which_parts_matched_and_where() {
     assert!(stdout.contains("the post does not match"), "{stdout}");
     assert!(stdout.contains("  ✗ AND"), "{stdout}");
 }
+
+/// A migrated database in a temporary directory with one workspace.
+fn sandbox(slug: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = in_dir(&dir, &["workspace", "add", slug]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    dir
+}
+
+fn in_dir(dir: &tempfile::TempDir, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .current_dir(dir.path())
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn import_opml_adds_the_feeds_once_and_refuses_a_bad_file_or_workspace() {
+    let dir = sandbox("veille");
+    let opml = dir.path().join("feeds.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>Abonnements</title></head><body>
+  <outline text="Tech"><outline text="Rust">
+    <outline type="rss" text="This Week in Rust" xmlUrl="https://this-week-in-rust.org/rss.xml"/>
+  </outline></outline>
+  <outline type="rss" text="LWN" xmlUrl="https://lwn.net/headlines/rss"/>
+  <outline type="rss" text="Gopher" xmlUrl="gopher://example.org/feed"/>
+</body></opml>"#,
+    )
+    .unwrap();
+    let file = opml.to_str().unwrap();
+    let out = in_dir(
+        &dir,
+        &["veille", "import-opml", file, "--workspace", "veille"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.starts_with("2 added, 0 already watched (3 feeds in "),
+        "{said}"
+    );
+    assert!(
+        said.contains("1 ignored, their address is not http or https"),
+        "{said}"
+    );
+    // Again: nothing new.
+    let out = in_dir(
+        &dir,
+        &["veille", "import-opml", file, "--workspace", "veille"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("0 added, 2 already watched"));
+
+    // A broken file: one line, exit 1, nothing added.
+    let broken = dir.path().join("broken.opml");
+    std::fs::write(&broken, "<opml><body><outline xmlUrl=").unwrap();
+    let out = in_dir(
+        &dir,
+        &[
+            "veille",
+            "import-opml",
+            broken.to_str().unwrap(),
+            "--workspace",
+            "veille",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("not OPML") && err.contains("nothing was added"),
+        "{err}"
+    );
+    // An unknown workspace.
+    let out = in_dir(
+        &dir,
+        &["veille", "import-opml", file, "--workspace", "nope"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no workspace \"nope\""), "{err}");
+    // A missing file.
+    let out = in_dir(
+        &dir,
+        &[
+            "veille",
+            "import-opml",
+            "absent.opml",
+            "--workspace",
+            "veille",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot read the OPML file absent.opml"));
+
+    // The sources are really there, with their folders as categories.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let url = format!(
+            "sqlite://{}",
+            dir.path().join("data/relais.sqlite3").display()
+        );
+        let store = relais_store::Store::connect(&url, &relais_store::ConnectOptions::default())
+            .await
+            .unwrap();
+        let ws = store.workspace_by_slug("veille").await.unwrap().unwrap();
+        let mut list = store.list_sources(ws.id).await.unwrap();
+        list.sort_by(|a, b| a.url.cmp(&b.url));
+        let got: Vec<(&str, &str)> = list
+            .iter()
+            .map(|s| (s.url.as_str(), s.category.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("https://lwn.net/headlines/rss", ""),
+                ("https://this-week-in-rust.org/rss.xml", "Tech / Rust"),
+            ]
+        );
+        store.close().await;
+    });
+}

@@ -16,11 +16,8 @@ notification-veille-source-disabled = A veille source of { $workspace } failed f
 
 veille-title = Veille (monitoring)
 veille-intro = What is said about your trade, technology, competitors and regulation, collected from your sources, matched to your topics, with its tone and its stories.
-veille-nav-label = Veille
 veille-nav-home = Overview
 veille-nav-items = Items and search
-veille-nav-sources = Sources
-veille-nav-topics = Topics
 veille-nav-alerts = Alerts
 veille-nav-digests = Digests
 veille-kind-trade = Trade watch

@@ -16,11 +16,8 @@ notification-veille-source-disabled = Une source de veille de { $workspace } éc
 
 veille-title = Veille
 veille-intro = Ce qui se dit de votre métier, des technologies, de vos concurrents et de la réglementation, collecté dans vos sources, rapproché de vos sujets, avec sa tonalité et ses histoires.
-veille-nav-label = Veille
 veille-nav-home = Aperçu
 veille-nav-items = Éléments et recherche
-veille-nav-sources = Sources
-veille-nav-topics = Sujets
 veille-nav-alerts = Alertes
 veille-nav-digests = Synthèses
 veille-kind-trade = Veille métier

@@ -12,6 +12,9 @@ pub mod approvals;
 pub mod interop;
 pub mod notifications;
 pub mod observances;
+// Veille: sources, topics and the query tester (issue 5).
+pub mod veille_sources;
+pub mod veille_topics;
 // Calendar, charter, composer (H5a).
 pub mod accounts;
 pub mod calendar;

@@ -223,6 +223,38 @@ pub async fn editorial_fixtures(
         let o = list.into_iter().find(|o| o.label == label).unwrap();
         path = path.replace("{observance_id}", &o.id.to_string());
     }
+    if path.contains("{source_id}") {
+        // Veille (issue 5): a feed source, unique since a delete may have run.
+        let new = relais_core::veille::NewSource {
+            kind: relais_core::veille::SourceKind::Feed,
+            url: format!(
+                "https://fixture.example/{}.xml",
+                relais_auth::random_token()
+            ),
+            selector: String::new(),
+            tag: String::new(),
+            title: "Fixture".into(),
+            category: String::new(),
+            interval_secs: 3600,
+        };
+        let s = store.add_source(&sys, ws, &new).await.unwrap();
+        path = path.replace("{source_id}", &s.id.to_string());
+    }
+    if path.contains("{topic_id}") {
+        let name = format!("Fixture {}", relais_auth::random_token());
+        let t = store
+            .save_topic(
+                &sys,
+                ws,
+                None,
+                &name,
+                relais_core::veille::VeilleKind::Trade,
+                "grève",
+            )
+            .await
+            .unwrap();
+        path = path.replace("{topic_id}", &t.id.to_string());
+    }
     if path.starts_with("/feeds/{token}") {
         let token = store.create_feed_token(&sys, ws).await.unwrap();
         path = path.replace("{token}", &format!("{token}.ics"));
