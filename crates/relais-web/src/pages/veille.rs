@@ -214,7 +214,7 @@ pub async fn home(
         section: "veille",
         can_audit: role_allows(ws.role, Action::ViewAudit),
         nav: VeilleNav::new(&ws, "home"),
-            veille_section: "home",
+        veille_section: "home",
         groups,
         alerts,
         items,
@@ -724,7 +724,7 @@ pub async fn alerts(
         section: "veille",
         can_audit: role_allows(ws.role, Action::ViewAudit),
         nav: VeilleNav::new(&ws, "alerts"),
-            veille_section: "alerts",
+        veille_section: "alerts",
         alerts,
     })
 }

@@ -255,6 +255,71 @@ pub async fn editorial_fixtures(
             .unwrap();
         path = path.replace("{topic_id}", &t.id.to_string());
     }
+    if path.contains("{item_id}") || path.contains("{digest_id}") {
+        // Veille items (issue 5): a fresh item, and a digest of it.
+        let key = format!("fixture-{}", relais_auth::random_token());
+        let item = relais_core::veille::NewItem {
+            dedup_key: key.clone(),
+            url: Some(format!("https://fixture.example/{key}")),
+            canonical_url: None,
+            title: "Fixture item".into(),
+            text: "Bonjour".into(),
+            author: None,
+            lang: Some("fr".into()),
+            published_at: chrono::Utc::now(),
+            date_issue: String::new(),
+            polarity: relais_core::veille::Polarity::Neutral,
+            sentiment: 0.0,
+            cluster_id: 1,
+            topics: Vec::new(),
+        };
+        let id = store
+            .store_items(ws, None, &[item], chrono::Utc::now())
+            .await
+            .unwrap()[0]
+            .unwrap();
+        path = path.replace("{item_id}", &id.to_string());
+        if path.contains("{digest_id}") {
+            let d = store
+                .create_digest(&sys, ws, "Fixture digest", "", &[id])
+                .await
+                .unwrap();
+            path = path.replace("{digest_id}", &d.to_string());
+        }
+    }
+    if path.contains("{alert_id}") {
+        let name = format!("Fixture {}", relais_auth::random_token());
+        let t = store
+            .save_topic(
+                &sys,
+                ws,
+                None,
+                &name,
+                relais_core::veille::VeilleKind::Trade,
+                "x",
+            )
+            .await
+            .unwrap();
+        let a = store
+            .record_alert(
+                ws,
+                t.id,
+                relais_core::veille::AlertKind::Volume,
+                relais_store::hour_of(chrono::Utc::now()),
+                20,
+                1.0,
+                5.0,
+                None,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        path = path.replace("{alert_id}", &a.to_string());
+    }
+    if path.starts_with("/veille/feeds/{token}") {
+        let token = store.create_veille_feed_token(&sys, ws).await.unwrap();
+        path = path.replace("{token}", &token);
+    }
     if path.starts_with("/feeds/{token}") {
         let token = store.create_feed_token(&sys, ws).await.unwrap();
         path = path.replace("{token}", &format!("{token}.ics"));
