@@ -86,7 +86,7 @@ export async function waitForMail(mailDir, needle, timeoutMs = 20_000) {
   }
 }
 
-export async function startServer({ extraArgs = [], smtp = false } = {}) {
+export async function startServer({ extraArgs = [], smtp = false, extraEnv = {} } = {}) {
   const bin = process.env.E2E_RELAIS_BIN;
   if (!bin) {
     throw new Error('E2E_RELAIS_BIN is not set: point it at the relais binary (scripts/test.sh does)');
@@ -102,7 +102,7 @@ export async function startServer({ extraArgs = [], smtp = false } = {}) {
     '--bind', '127.0.0.1:0',
     ...extraArgs,
   ];
-  const env = serverEnv();
+  const env = { ...serverEnv(), ...extraEnv };
   if (sink) {
     env.RELAIS_MAIL__SMTP_URL = sink.url;
     env.RELAIS_MAIL__FROM = 'relais <relais@e2e.test>';
