@@ -75,6 +75,28 @@ if printf '%s\n' "$members" | grep -qx 'relais-connect'; then
     fi
 fi
 
+# --- 4. veille's I/O crates stay below the store and the web -------------------
+# relais-fetch (HTTP sources) and relais-search (the index) are used by the
+# worker and the web; they must not depend on the store, the web or the worker,
+# and relais-search needs no async runtime.
+for crate in relais-fetch relais-search; do
+    if ! printf '%s\n' "$members" | grep -qx "$crate"; then
+        continue
+    fi
+    deps="$(cargo tree -p "$crate" -e normal --prefix none | crate_names)"
+    pattern='^(relais-store|relais-web|relais-worker|sqlx|axum)$'
+    if [[ "$crate" == relais-search ]]; then
+        pattern='^(relais-store|relais-web|relais-worker|sqlx|axum|tokio|reqwest)$'
+    fi
+    bad="$(printf '%s\n' "$deps" | grep -E "$pattern" || true)"
+    if [[ -n "$bad" ]]; then
+        echo "LAYERING VIOLATION: $crate must not depend on $(printf '%s' "$bad" | tr '\n' ' ')" >&2
+        failed=1
+    else
+        echo "layering: $crate has no store/web/worker dependency: ok"
+    fi
+done
+
 if [[ "$failed" -ne 0 ]]; then
     exit 1
 fi
