@@ -349,7 +349,18 @@ async fn run(cli: Cli) -> Result<()> {
             let config = load_config(g, None)?;
             require_existing_sqlite(&config)?;
             let store = open_store(&config, true).await?;
-            let result = veille_cmd::run_with_store(&store, &command).await;
+            let result = match command {
+                veille_cmd::VeilleCommand::Reindex => match veille_run::open_index(&config) {
+                    Ok(index) => veille_run::reindex(&store, &index).await.map(|n| {
+                        println!(
+                            "{n} items indexed in {}",
+                            veille_run::index_dir(&config).display()
+                        );
+                    }),
+                    Err(e) => Err(e),
+                },
+                _ => veille_cmd::run_with_store(&store, &command).await,
+            };
             store.close().await;
             result
         }

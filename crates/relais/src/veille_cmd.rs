@@ -68,13 +68,21 @@ pub enum VeilleCommand {
         #[arg(long)]
         workspace: String,
     },
+    /// Adds every stored item to the search index (`<data_dir>/search`):
+    /// after restoring a backup, or when search reports a damaged index
+    /// (delete the directory first). Stop `relais serve` and `relais worker`
+    /// while it runs: one process writes the index at a time.
+    Reindex,
 }
 
 impl VeilleCommand {
     /// Whether the command works on the store (and so needs the
     /// configuration, the database and the async runtime).
     pub fn needs_store(&self) -> bool {
-        matches!(self, VeilleCommand::ImportOpml { .. })
+        matches!(
+            self,
+            VeilleCommand::ImportOpml { .. } | VeilleCommand::Reindex
+        )
     }
 }
 
@@ -144,8 +152,8 @@ pub fn run(command: &VeilleCommand) -> ExitCode {
             }
         },
         // Dispatched by `main` to [`run_with_store`].
-        VeilleCommand::ImportOpml { .. } => {
-            eprintln!("error: relais veille import-opml needs the store");
+        VeilleCommand::ImportOpml { .. } | VeilleCommand::Reindex => {
+            eprintln!("error: this veille command needs the store");
             ExitCode::FAILURE
         }
     }

@@ -371,3 +371,58 @@ fn import_opml_adds_the_feeds_once_and_refuses_a_bad_file_or_workspace() {
         store.close().await;
     });
 }
+
+#[test]
+fn reindex_puts_every_stored_item_back_into_the_search_index() {
+    let dir = sandbox("veille-ix");
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join("data/relais.sqlite3").display()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ws = rt.block_on(async {
+        let store = relais_store::Store::connect(&url, &relais_store::ConnectOptions::default())
+            .await
+            .unwrap();
+        let ws = store.workspace_by_slug("veille-ix").await.unwrap().unwrap();
+        let items: Vec<relais_core::veille::NewItem> = (0..3)
+            .map(|i| relais_core::veille::NewItem {
+                dedup_key: format!("k{i}"),
+                url: None,
+                canonical_url: None,
+                title: format!("Moulin numéro {i}"),
+                text: "La meunerie reprend.".into(),
+                author: None,
+                lang: Some("fr".into()),
+                published_at: chrono::Utc::now(),
+                date_issue: String::new(),
+                polarity: relais_core::veille::Polarity::Neutral,
+                sentiment: 0.0,
+                cluster_id: i,
+                topics: Vec::new(),
+            })
+            .collect();
+        store
+            .store_items(ws.id, None, &items, chrono::Utc::now())
+            .await
+            .unwrap();
+        store.close().await;
+        ws
+    });
+    let out = in_dir(&dir, &["veille", "reindex"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("3 items indexed in "),
+        "{}",
+        text(&out.stdout)
+    );
+    let index =
+        relais_search::SearchIndex::open_or_create(&dir.path().join("data/search")).unwrap();
+    let found = index
+        .search(&relais_search::SearchQuery::new(ws.id.0, "MEUNERIE"))
+        .unwrap();
+    assert_eq!(found.total, 3);
+}
