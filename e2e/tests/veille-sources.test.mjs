@@ -166,9 +166,12 @@ test('keyboard only: add a source, then a topic whose query is wrong', async (t)
   await login(page, DEMO_USERS.cm, DEMO_PASSWORD);
   await setLanguage(page, 'fr');
 
-  // From the workspace's navigation to the sources page.
+  // From the workspace's navigation to veille, then its sources page.
   await page.goto(`/w/${SLUG}`);
-  await tabUntil(page, `a[href="/w/${SLUG}/veille/sources"]`, 60);
+  await tabUntil(page, `a[href="/w/${SLUG}/veille"]`, 60);
+  await navigating(page, () => page.keyboard.press('Enter'));
+  assert.equal(new URL(page.url()).pathname, `/w/${SLUG}/veille`);
+  await tabUntil(page, `nav.veille-nav a[href="/w/${SLUG}/veille/sources"]`, 60);
   await navigating(page, () => page.keyboard.press('Enter'));
   assert.equal(new URL(page.url()).pathname, `/w/${SLUG}/veille/sources`);
 
