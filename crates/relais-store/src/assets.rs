@@ -284,38 +284,93 @@ impl Store {
         rows.into_iter().map(MediaRecord::try_from).collect()
     }
 
-    // ---- secret iCalendar feed ----
+    // ---- secret feeds: the calendar (iCalendar) and veille's curated items ----
 
-    /// Creates the workspace's secret feed token, revoking the previous one, and
-    /// returns it (shown once; only its SHA-256 digest is stored).
+    /// Creates the workspace's secret calendar feed token, revoking the
+    /// previous one, and returns it (shown once; only its SHA-256 digest is
+    /// stored).
     pub async fn create_feed_token(&self, actor: &Actor, ws: WorkspaceId) -> Result<String> {
+        self.create_secret_feed(SecretFeed::Calendar, actor, ws)
+            .await
+    }
+
+    /// Revokes the workspace's calendar feed token; does nothing (and logs
+    /// nothing) when there is none.
+    pub async fn revoke_feed_token(&self, actor: &Actor, ws: WorkspaceId) -> Result<()> {
+        self.revoke_secret_feed(SecretFeed::Calendar, actor, ws)
+            .await
+    }
+
+    /// When the live calendar feed token was created, if there is one.
+    pub async fn feed_token_created_at(&self, ws: WorkspaceId) -> Result<Option<DateTime<Utc>>> {
+        self.secret_feed_created_at(SecretFeed::Calendar, ws).await
+    }
+
+    /// The workspace whose live calendar feed token is `token`.
+    pub async fn workspace_by_feed_token(&self, token: &str) -> Result<Option<Workspace>> {
+        self.workspace_by_secret_feed(SecretFeed::Calendar, token)
+            .await
+    }
+
+    /// Creates the workspace's secret curated-items feed token (veille),
+    /// revoking the previous one; returns it, shown once.
+    pub async fn create_veille_feed_token(&self, actor: &Actor, ws: WorkspaceId) -> Result<String> {
+        self.create_secret_feed(SecretFeed::Veille, actor, ws).await
+    }
+
+    /// Revokes the curated-items feed token (nothing when there is none).
+    pub async fn revoke_veille_feed_token(&self, actor: &Actor, ws: WorkspaceId) -> Result<()> {
+        self.revoke_secret_feed(SecretFeed::Veille, actor, ws).await
+    }
+
+    /// When the curated-items feed token was made, if there is one.
+    pub async fn veille_feed_token_created_at(
+        &self,
+        ws: WorkspaceId,
+    ) -> Result<Option<DateTime<Utc>>> {
+        self.secret_feed_created_at(SecretFeed::Veille, ws).await
+    }
+
+    /// The workspace whose curated-items feed this token opens.
+    pub async fn workspace_by_veille_feed_token(&self, token: &str) -> Result<Option<Workspace>> {
+        self.workspace_by_secret_feed(SecretFeed::Veille, token)
+            .await
+    }
+
+    async fn create_secret_feed(
+        &self,
+        feed: SecretFeed,
+        actor: &Actor,
+        ws: WorkspaceId,
+    ) -> Result<String> {
         let at = now();
         let token = relais_auth::random_token();
         let digest = relais_auth::token_digest(&token);
+        let table = feed.table();
+        let delete = format!("DELETE FROM {table} WHERE workspace_id = $1 RETURNING created_at");
+        let insert = format!(
+            "INSERT INTO {table} (workspace_id, digest, created_by, created_at) VALUES ($1, $2, $3, $4)"
+        );
         on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
-            let previous: Option<(DbTime,)> = sqlx::query_as(
-                "DELETE FROM feed_tokens WHERE workspace_id = $1 RETURNING created_at",
-            )
-            .bind(ws.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO feed_tokens (workspace_id, digest, created_by, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(ws.0)
-            .bind(&digest)
-            .bind(actor.user_id().map(|u| u.0))
-            .bind(DbTime::from(at))
-            .execute(&mut *tx)
-            .await?;
+            let previous: Option<(DbTime,)> = sqlx::query_as(&delete)
+                .bind(ws.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            sqlx::query(&insert)
+                .bind(ws.0)
+                .bind(&digest)
+                .bind(actor.user_id().map(|u| u.0))
+                .bind(DbTime::from(at))
+                .execute(&mut *tx)
+                .await?;
             write_audit!(
                 tx,
                 AuditRecord {
                     workspace_id: Some(ws),
                     actor: actor.clone(),
-                    action: AuditAction::FeedTokenCreated,
-                    target: "ics".to_string(),
+                    action: feed.created(),
+                    target: feed.target().to_string(),
                     before: previous.map(|(t,)| json!({"created_at": t.0})),
                     after: Some(json!({"created_at": at})),
                     at,
@@ -326,26 +381,31 @@ impl Store {
         Ok(token)
     }
 
-    /// Revokes the workspace's feed token; does nothing (and logs nothing) when
-    /// there is none.
-    pub async fn revoke_feed_token(&self, actor: &Actor, ws: WorkspaceId) -> Result<()> {
+    async fn revoke_secret_feed(
+        &self,
+        feed: SecretFeed,
+        actor: &Actor,
+        ws: WorkspaceId,
+    ) -> Result<()> {
         let at = now();
+        let delete = format!(
+            "DELETE FROM {} WHERE workspace_id = $1 RETURNING created_at",
+            feed.table()
+        );
         on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
-            let previous: Option<(DbTime,)> = sqlx::query_as(
-                "DELETE FROM feed_tokens WHERE workspace_id = $1 RETURNING created_at",
-            )
-            .bind(ws.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let previous: Option<(DbTime,)> = sqlx::query_as(&delete)
+                .bind(ws.0)
+                .fetch_optional(&mut *tx)
+                .await?;
             if let Some((created,)) = previous {
                 write_audit!(
                     tx,
                     AuditRecord {
                         workspace_id: Some(ws),
                         actor: actor.clone(),
-                        action: AuditAction::FeedTokenRevoked,
-                        target: "ics".to_string(),
+                        action: feed.revoked(),
+                        target: feed.target().to_string(),
                         before: Some(json!({"created_at": created.0})),
                         after: None,
                         at,
@@ -357,28 +417,77 @@ impl Store {
         Ok(())
     }
 
-    /// When the live feed token was created, if there is one.
-    pub async fn feed_token_created_at(&self, ws: WorkspaceId) -> Result<Option<DateTime<Utc>>> {
-        let row: Option<(DbTime,)> = on_pool!(self, |pool| {
-            sqlx::query_as("SELECT created_at FROM feed_tokens WHERE workspace_id = $1")
-                .bind(ws.0)
-                .fetch_optional(pool)
-                .await?
-        });
+    async fn secret_feed_created_at(
+        &self,
+        feed: SecretFeed,
+        ws: WorkspaceId,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let sql = format!(
+            "SELECT created_at FROM {} WHERE workspace_id = $1",
+            feed.table()
+        );
+        let row: Option<(DbTime,)> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(ws.0)
+            .fetch_optional(pool)
+            .await?);
         Ok(row.map(|(t,)| t.0))
     }
 
-    /// The workspace whose live feed token is `token`.
-    pub async fn workspace_by_feed_token(&self, token: &str) -> Result<Option<Workspace>> {
+    async fn workspace_by_secret_feed(
+        &self,
+        feed: SecretFeed,
+        token: &str,
+    ) -> Result<Option<Workspace>> {
         let digest = relais_auth::token_digest(token);
         let sql = format!(
-            "SELECT {} FROM feed_tokens f JOIN workspaces w ON w.id = f.workspace_id WHERE f.digest = $1",
-            prefixed(WORKSPACE_COLUMNS, "w")
+            "SELECT {} FROM {} f JOIN workspaces w ON w.id = f.workspace_id WHERE f.digest = $1",
+            prefixed(WORKSPACE_COLUMNS, "w"),
+            feed.table()
         );
         let row: Option<WorkspaceRow> = on_pool!(self, |pool| sqlx::query_as(&sql)
             .bind(digest)
             .fetch_optional(pool)
             .await?);
         Ok(row.map(Workspace::from))
+    }
+}
+
+/// A workspace's secret feed address: one live token per workspace and kind,
+/// stored as a digest, made and revoked with an audit entry.
+#[derive(Debug, Clone, Copy)]
+enum SecretFeed {
+    /// The calendar as iCalendar (`feed_tokens`).
+    Calendar,
+    /// Veille's curated items as RSS (`veille_feed_tokens`).
+    Veille,
+}
+
+impl SecretFeed {
+    fn table(self) -> &'static str {
+        match self {
+            SecretFeed::Calendar => "feed_tokens",
+            SecretFeed::Veille => "veille_feed_tokens",
+        }
+    }
+
+    fn created(self) -> AuditAction {
+        match self {
+            SecretFeed::Calendar => AuditAction::FeedTokenCreated,
+            SecretFeed::Veille => AuditAction::VeilleFeedTokenCreated,
+        }
+    }
+
+    fn revoked(self) -> AuditAction {
+        match self {
+            SecretFeed::Calendar => AuditAction::FeedTokenRevoked,
+            SecretFeed::Veille => AuditAction::VeilleFeedTokenRevoked,
+        }
+    }
+
+    fn target(self) -> &'static str {
+        match self {
+            SecretFeed::Calendar => "ics",
+            SecretFeed::Veille => "veille feed",
+        }
     }
 }

@@ -11,7 +11,7 @@ use crate::time::{now, DbTime};
 use crate::{conflict_on, marks, on_pool, Result, Store, StoreError};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use relais_core::audit::AuditAction;
-use relais_core::model::{Actor, Workspace};
+use relais_core::model::Actor;
 use relais_core::veille::{
     Alert, AlertKind, Digest, Item, NewItem, NewSource, Polarity, Source, SourceKind, SourceState,
     TopicRecord, VeilleKind,
@@ -1412,31 +1412,26 @@ impl Store {
 
     /// The workspace's digests, newest first (without their items).
     pub async fn list_digests(&self, ws: WorkspaceId) -> Result<Vec<Digest>> {
-        type DigestRow = (i64, String, String, DbTime, Option<DbTime>, String, i64);
-        let rows: Vec<DigestRow> = on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT d.id, d.title, d.intro, d.created_at, d.sent_at, d.sent_to, \
-                 (SELECT COUNT(*) FROM veille_digest_items x WHERE x.digest_id = d.id) \
-                 FROM veille_digests d WHERE d.workspace_id = $1 ORDER BY d.created_at DESC, d.id DESC"
-            )
-            .bind(ws.0)
-            .fetch_all(pool)
-            .await?
-        });
+        type DigestRow = (i64, String, String, DbTime, Option<DbTime>, String);
+        let rows: Vec<DigestRow> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, title, intro, created_at, sent_at, sent_to FROM veille_digests \
+             WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC"
+        )
+        .bind(ws.0)
+        .fetch_all(pool)
+        .await?);
         Ok(rows
             .into_iter()
-            .map(
-                |(id, title, intro, created_at, sent_at, sent_to, n)| Digest {
-                    id: DigestId(id),
-                    workspace_id: ws,
-                    title,
-                    intro,
-                    created_at: created_at.0,
-                    sent_at: sent_at.map(|t| t.0),
-                    sent_to,
-                    items: Vec::with_capacity(n.max(0) as usize),
-                },
-            )
+            .map(|(id, title, intro, created_at, sent_at, sent_to)| Digest {
+                id: DigestId(id),
+                workspace_id: ws,
+                title,
+                intro,
+                created_at: created_at.0,
+                sent_at: sent_at.map(|t| t.0),
+                sent_to,
+                items: Vec::new(),
+            })
             .collect())
     }
 
@@ -1478,103 +1473,6 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
-    }
-
-    // ---- the secret feed of curated items ----
-
-    /// Creates the workspace's secret curated-feed token, revoking the
-    /// previous one; returns it (shown once, stored as a digest).
-    pub async fn create_veille_feed_token(&self, actor: &Actor, ws: WorkspaceId) -> Result<String> {
-        let at = now();
-        let token = relais_auth::random_token();
-        let digest = relais_auth::token_digest(&token);
-        on_pool!(self, |pool| {
-            let mut tx = self.begin_write(pool).await?;
-            sqlx::query("DELETE FROM veille_feed_tokens WHERE workspace_id = $1")
-                .bind(ws.0)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO veille_feed_tokens (workspace_id, digest, created_by, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(ws.0)
-            .bind(&digest)
-            .bind(actor.user_id().map(|u| u.0))
-            .bind(DbTime::from(at))
-            .execute(&mut *tx)
-            .await?;
-            write_audit!(
-                tx,
-                AuditRecord {
-                    workspace_id: Some(ws),
-                    actor: actor.clone(),
-                    action: AuditAction::VeilleFeedTokenCreated,
-                    target: "veille feed".to_string(),
-                    before: None,
-                    after: Some(json!({"created_at": at})),
-                    at,
-                }
-            );
-            tx.commit().await?;
-        });
-        Ok(token)
-    }
-
-    /// Revokes the curated feed's token (nothing when there is none).
-    pub async fn revoke_veille_feed_token(&self, actor: &Actor, ws: WorkspaceId) -> Result<()> {
-        let at = now();
-        on_pool!(self, |pool| {
-            let mut tx = self.begin_write(pool).await?;
-            let done = sqlx::query("DELETE FROM veille_feed_tokens WHERE workspace_id = $1")
-                .bind(ws.0)
-                .execute(&mut *tx)
-                .await?;
-            if done.rows_affected() > 0 {
-                write_audit!(
-                    tx,
-                    AuditRecord {
-                        workspace_id: Some(ws),
-                        actor: actor.clone(),
-                        action: AuditAction::VeilleFeedTokenRevoked,
-                        target: "veille feed".to_string(),
-                        before: None,
-                        after: None,
-                        at,
-                    }
-                );
-            }
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    /// When the curated feed's token was made, if there is one.
-    pub async fn veille_feed_token_created_at(
-        &self,
-        ws: WorkspaceId,
-    ) -> Result<Option<DateTime<Utc>>> {
-        let row: Option<(DbTime,)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT created_at FROM veille_feed_tokens WHERE workspace_id = $1"
-        )
-        .bind(ws.0)
-        .fetch_optional(pool)
-        .await?);
-        Ok(row.map(|(t,)| t.0))
-    }
-
-    /// The workspace whose curated feed this token opens.
-    pub async fn workspace_by_veille_feed_token(&self, token: &str) -> Result<Option<Workspace>> {
-        let digest = relais_auth::token_digest(token);
-        let id: Option<(i64,)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT workspace_id FROM veille_feed_tokens WHERE digest = $1"
-        )
-        .bind(&digest)
-        .fetch_optional(pool)
-        .await?);
-        match id {
-            Some((id,)) => self.workspace_by_id(WorkspaceId(id)).await,
-            None => Ok(None),
-        }
     }
 }
 
