@@ -11,7 +11,7 @@ bytes of the DATA phase, to DIR/<n>.eml (n = 1, 2, ... in order of arrival),
 with its envelope and the message as a mail client reads it (parsed by
 Python's email package: headers decoded, body decoded to text) in DIR/<n>.json:
 {"mail_from", "rcpt_tos", "auth_user", "headers": {name: [decoded values]},
-"subject", "from", "to", "content_type", "charset", "body", "parse_defects"}.
+"subject", "from", "to", "content_type", "charset", "body", "html", "parse_defects"}.
 Files appear atomically (written under a temporary name, then renamed).
 
 It stops by itself: when the process --parent-pid is gone (checked every
@@ -82,6 +82,14 @@ def parse_message(raw):
         body = part.get_content()
     except (KeyError, LookupError, ValueError) as err:
         body = f"<undecodable body: {err}>"
+    # The HTML alternative, when the message has one (digests).
+    html = ""
+    html_part = msg.get_body(preferencelist=("html",))
+    if html_part is not None:
+        try:
+            html = html_part.get_content()
+        except (KeyError, LookupError, ValueError) as err:
+            html = f"<undecodable html: {err}>"
     return {
         "headers": headers,
         "subject": str(msg.get("subject", "")),
@@ -90,6 +98,7 @@ def parse_message(raw):
         "content_type": part.get_content_type(),
         "charset": part.get_content_charset(),
         "body": body if isinstance(body, str) else body.decode("utf-8", "replace"),
+        "html": html if isinstance(html, str) else html.decode("utf-8", "replace"),
         "parse_defects": [repr(d) for d in msg.defects],
     }
 

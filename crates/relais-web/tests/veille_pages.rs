@@ -329,6 +329,19 @@ async fn items_curation_digests_and_the_curated_feed() {
             json["subject"].as_str().unwrap_or_default(),
             format!("Semaine 48 {label}")
         );
+        // Read well by a screen reader: a language, headings, an ordered
+        // list of items, no layout table, no image without text.
+        let html = json["html"].as_str().unwrap_or_default();
+        assert!(html.contains("<html lang=\"fr\">"), "[{label}] {html}");
+        assert!(
+            html.contains("<h1") && html.contains("<ol") && html.contains("<h2"),
+            "[{label}] {html}"
+        );
+        assert!(
+            !html.contains("<table") && !html.contains("<img"),
+            "[{label}]"
+        );
+        assert!(html.contains("Revoir nos tarifs"), "[{label}]");
 
         // The secret feed of curated items: valid for feedparser, until revoked.
         let made = w

@@ -362,16 +362,17 @@ pub async fn items(
     let mut rows: Vec<ItemRow> = Vec::new();
     if error.is_none() {
         let text = q.q.trim();
-        if text.is_empty() || filter.starred || filter.tag.is_some() || filter.cluster.is_some() {
-            let mut views = state.store.list_items(id, &filter).await?;
-            if !text.is_empty() {
-                // Curation filters and search together: search within the
-                // curated items through the index, below.
-                views.clear();
-            }
-            rows = views.into_iter().map(ItemRow::plain).collect();
-        }
-        if !text.is_empty() {
+        if text.is_empty() {
+            rows = state
+                .store
+                .list_items(id, &filter)
+                .await?
+                .into_iter()
+                .map(ItemRow::plain)
+                .collect();
+        } else {
+            // The index knows no curation (stars, tags, stories): those
+            // filters apply to the hits.
             match search(&state, id.0, text, &filter) {
                 Ok((n, hits)) => {
                     total = Some(n);
@@ -688,18 +689,7 @@ pub struct AlertsPage {
 
 impl AlertsPage {
     pub fn items_link(&self, a: &Alert) -> String {
-        let mut pairs = vec![
-            ("topic", a.topic_id.0.to_string()),
-            ("hour", a.hour.to_rfc3339()),
-        ];
-        if a.kind == relais_core::veille::AlertKind::Negative {
-            pairs.push(("polarity", "negative".to_string()));
-        }
-        format!(
-            "/w/{}/veille/items?{}",
-            self.ws.slug,
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
+        alert_items_link(&self.ws.slug, a)
     }
 
     pub fn percent(&self, share: &Option<f64>) -> String {
@@ -740,6 +730,12 @@ pub async fn alert(
         .alert(ws.workspace.id, AlertId(id))
         .await?
         .ok_or(AppError::NotFound)?;
+    Ok(Redirect::to(&alert_items_link(&ws.workspace.slug, &a)).into_response())
+}
+
+/// The items behind an alert: its topic's items in its hour (the negative
+/// ones for a negative-share alert).
+fn alert_items_link(slug: &str, a: &Alert) -> String {
     let mut pairs = vec![
         ("topic", a.topic_id.0.to_string()),
         ("hour", a.hour.to_rfc3339()),
@@ -747,12 +743,10 @@ pub async fn alert(
     if a.kind == relais_core::veille::AlertKind::Negative {
         pairs.push(("polarity", "negative".to_string()));
     }
-    Ok(Redirect::to(&format!(
-        "/w/{}/veille/items?{}",
-        ws.workspace.slug,
+    format!(
+        "/w/{slug}/veille/items?{}",
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
-    ))
-    .into_response())
+    )
 }
 
 // ---- digests ----
