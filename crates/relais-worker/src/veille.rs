@@ -110,6 +110,18 @@ pub struct RawItem {
     pub date_issue: String,
 }
 
+impl RawItem {
+    /// A `guid:` key is unique only within its feed (`relais_veille::dedup_key`):
+    /// two feeds may both number their items 1, 2, 3. It is scoped to the
+    /// source; `url:` keys mean the same everywhere and stay as they are.
+    fn scoped_to(mut self, source: &Source) -> RawItem {
+        if let Some(guid) = self.dedup_key.strip_prefix("guid:") {
+            self.dedup_key = format!("guid:{}:{guid}", source.id.0);
+        }
+        self
+    }
+}
+
 impl From<FeedItem> for RawItem {
     fn from(f: FeedItem) -> RawItem {
         RawItem {
@@ -429,7 +441,12 @@ impl VeilleWorker {
                         .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
                 let publications: Vec<DateTime<Utc>> =
                     feed.items.iter().filter_map(|i| i.published_at).collect();
-                let raws: Vec<RawItem> = feed.items.into_iter().map(RawItem::from).collect();
+                let raws: Vec<RawItem> = feed
+                    .items
+                    .into_iter()
+                    .map(RawItem::from)
+                    .map(|raw| raw.scoped_to(source))
+                    .collect();
                 let (new_items, alerts) = self
                     .ingest(source, &raws, now)
                     .await
@@ -606,8 +623,9 @@ impl VeilleWorker {
             .await
             .map_err(ReadError::listen)?;
         let mut batch: Vec<RawItem> = Vec::new();
-        let mut batch_cursor = cursor;
-        let mut stored_cursor = cursor;
+        // The cursor of the last event read; every batch is stored before
+        // the session records it.
+        let mut last_cursor = cursor;
         let mut flush_at = tokio::time::Instant::now() + Duration::from_secs(1);
         let (mut new_items, mut alerts) = (0, 0);
         let mut ended: Option<ReadError> = None;
@@ -623,7 +641,7 @@ impl VeilleWorker {
                 Some(None) => {}
                 Some(Some(Ok((seq, posts)))) => {
                     batch.extend(posts.into_iter().map(RawItem::from));
-                    batch_cursor = Some(seq);
+                    last_cursor = Some(seq);
                 }
                 Some(Some(Err(e))) => {
                     ended = Some(ReadError::listen(e));
@@ -640,7 +658,6 @@ impl VeilleWorker {
                     alerts += a;
                     batch.clear();
                 }
-                stored_cursor = batch_cursor;
                 flush_at = tokio::time::Instant::now() + Duration::from_secs(1);
             }
         }
@@ -652,12 +669,11 @@ impl VeilleWorker {
             new_items += n;
             alerts += a;
         }
-        stored_cursor = batch_cursor.or(stored_cursor);
         let wire_bytes = stream.bytes();
         stream.close().await;
         let record = Record {
             record: FetchRecord {
-                cursor: stored_cursor.map(|c| c.to_string()),
+                cursor: last_cursor.map(|c| c.to_string()),
                 wire_bytes: wire_bytes as i64,
                 ..FetchRecord::default()
             },

@@ -296,6 +296,36 @@ async fn feeds_scenario(store: &Store) {
     assert_eq!(s2.not_modified, 1);
     assert_eq!(s2.bytes_saved, s.last_body_bytes);
     assert!(s2.bytes_downloaded - s.bytes_downloaded < 1000);
+
+    // Another feed numbering its items the same way (GUIDs a1…a4): its items
+    // are its own, not taken for the first feed's; the same texts join the
+    // same stories.
+    store
+        .add_source(
+            &me,
+            w.ws.id,
+            &feed_source(format!("{base}/news.xml?copy=1")),
+        )
+        .await
+        .unwrap();
+    let pass = w.worker.pass(Utc::now(), &cancel).await.unwrap();
+    assert_eq!(pass.new_items, 4);
+    let items = store
+        .list_items(
+            w.ws.id,
+            &ItemFilter {
+                limit: 50,
+                ..ItemFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 8);
+    let lyon = items
+        .iter()
+        .find(|v| v.item.title == "Grève des boulangers à Lyon")
+        .unwrap();
+    assert_eq!(lyon.cluster_size, 4);
 }
 
 #[tokio::test]
