@@ -171,12 +171,9 @@ fn blocked_message(host: &str, addr: IpAddr, kind: AddressKind) -> String {
         format!("{host} resolves to {addr}, which is {kind}")
     };
     match kind {
-        AddressKind::Private => {
-            format!("{what}; an administrator can allow private addresses")
+        AddressKind::Private | AddressKind::Loopback => {
+            format!("{what}; an administrator can allow private and loopback addresses")
         }
-        AddressKind::Loopback => format!(
-            "{what}; relais never fetches its own host's services (only tests allow loopback)"
-        ),
         _ => format!("{what}; relais only fetches sources on public addresses"),
     }
 }
@@ -338,14 +335,14 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "address 10.0.0.3 is private; an administrator can allow private addresses"
+            "address 10.0.0.3 is private; an administrator can allow private and loopback addresses"
         );
         let e = AddressPolicy::default()
             .check("intranet.example", "192.168.0.2".parse().unwrap())
             .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "intranet.example resolves to 192.168.0.2, which is private; an administrator can allow private addresses"
+            "intranet.example resolves to 192.168.0.2, which is private; an administrator can allow private and loopback addresses"
         );
     }
 }

@@ -467,7 +467,7 @@ async fn redirects_to_private_addresses_are_refused() {
     let e = fetch(&f, &base, "/to-private").await.unwrap_err();
     assert_eq!(
         e.to_string(),
-        "address 10.0.0.3 is private; an administrator can allow private addresses"
+        "address 10.0.0.3 is private; an administrator can allow private and loopback addresses"
     );
     assert!(!e.is_transient());
     // Other schemes are refused outright.
