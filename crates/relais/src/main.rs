@@ -666,9 +666,10 @@ fn start_veille(
 /// `relais worker`: the publishing worker alone, until SIGTERM/SIGINT.
 async fn run_worker(config: Config) -> Result<()> {
     init_logging(&config)?;
-    let store = open_store(&config, true).await?;
-    let vault = publish_cmd::vault(&config)?;
-    let worker = publish_cmd::worker(&config, store.clone(), vault)?;
+    // The handler comes first: a SIGTERM during start-up (opening and
+    // migrating the database, the search index) must end the process
+    // gracefully, not kill it with the default action. The workers then see
+    // the cancellation at once and return.
     let shutdown = CancellationToken::new();
     let signalled = shutdown_signal()?;
     let signal = shutdown.clone();
@@ -677,6 +678,9 @@ async fn run_worker(config: Config) -> Result<()> {
         tracing::info!("shutting down");
         signal.cancel();
     });
+    let store = open_store(&config, true).await?;
+    let vault = publish_cmd::vault(&config)?;
+    let worker = publish_cmd::worker(&config, store.clone(), vault)?;
     // The veille worker writes the search index: run it in one process only
     // (`[veille] worker = false` in the others).
     let index = if config.veille.worker {
