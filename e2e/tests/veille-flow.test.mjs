@@ -4,9 +4,12 @@
 // topic and adds the feed through the pages; the server's own veille worker
 // fetches it, and matching items arrive with their tone and story; the
 // manager searches them, curates one with an impact note, builds a digest and
-// sends it, and the e-mail arrives at a real SMTP server. The overview,
-// items, item, alerts, digests and digest pages pass axe-core with zero
-// violations in French and English, at desktop width and at 390×844.
+// sends it, and the e-mail arrives at a real SMTP server. A second feed then
+// publishes a burst of 25 posts in the current hour: the worker fires one
+// spike alert, shown on the alerts page (linking to the burst's items) and on
+// the volume chart, and e-mailed to the team. The overview, items, item,
+// volume, alerts, digests and digest pages pass axe-core with zero violations
+// in French and English, at desktop width and at 390×844.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
@@ -42,13 +45,26 @@ function rss() {
     '</channel></rss>';
 }
 
+// 25 posts published a minute before they are fetched: a burst in the
+// current hour, against a topic with no history (the baseline is zero, the
+// minimum count of 10 is exceeded).
+function burst() {
+  const at = new Date(Date.now() - 60_000).toUTCString();
+  const items = Array.from({ length: 25 }, (_, i) => `<item><guid isPermaLink="false">b${i}</guid>` +
+    `<title>Manifestation des meuniers numéro ${i}</title><link>https://meunerie.example/b${i}</link>` +
+    `<description>Une manifestation des meuniers devant la préfecture, épisode ${i}.</description>` +
+    `<pubDate>${at}</pubDate></item>`);
+  return '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>La Meunerie</title>' +
+    '<link>https://meunerie.example/</link><description>Actualités</description>' + items.join('') + '</channel></rss>';
+}
+
 let feedServer;
 let feedURL;
 
 before(async () => {
   feedServer = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8', ETag: '"v1"' });
-    res.end(rss());
+    res.end(req.url === '/burst.xml' ? burst() : rss());
   });
   await new Promise((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
   feedURL = `http://127.0.0.1:${feedServer.address().port}/fil.xml`;
@@ -65,6 +81,7 @@ describe('veille from source to digest', () => {
   let cm;
   let itemPath;
   let digestPath;
+  let volumePath;
 
   before(async () => {
     cm = await newPage(env.browser, env.baseURL, { locale: 'fr-FR' });
@@ -137,6 +154,49 @@ describe('veille from source to digest', () => {
     assert.match(mail.eml, /multipart\/alternative/);
   });
 
+  test('a burst fires one spike alert, shown, charted and e-mailed to the team', async () => {
+    await cm.goto(`/w/${SLUG}/veille/topics`);
+    await cm.fill('#topic-name', 'Mobilisation');
+    await cm.selectOption('#topic-kind', 'competition');
+    await cm.fill('#topic-query', 'manifestation AND meuniers');
+    let r = await submitForm(cm, '#topic-form');
+    assert.equal(r.status(), 200);
+    await cm.goto(`/w/${SLUG}/veille/sources`);
+    await cm.selectOption('#source-kind', 'feed');
+    await cm.fill('#source-url', feedURL.replace('/fil.xml', '/burst.xml'));
+    r = await submitForm(cm, '#source-form');
+    assert.equal(r.status(), 200);
+    let rows = 0;
+    for (let i = 0; i < 60 && rows === 0; i += 1) {
+      await cm.goto(`/w/${SLUG}/veille/alerts`);
+      rows = await cm.locator('#veille-alerts-table tbody tr', { hasText: 'Mobilisation' }).count();
+      if (rows === 0) await new Promise((res) => setTimeout(res, 500));
+    }
+    assert.equal(rows, 1, 'one alert for the burst');
+    const row = cm.locator('#veille-alerts-table tbody tr', { hasText: 'Mobilisation' });
+    assert.match(await row.innerText(), /volume inhabituel/);
+    assert.match(await row.innerText(), /\b25\b/);
+    // Its link shows the burst's items, and only them.
+    await row.locator('a').click();
+    await cm.waitForURL(/\/veille\/items\?/);
+    assert.equal(await cm.locator('article.veille-item').count(), 25);
+    assert.equal(await cm.locator('article.veille-item', { hasText: 'farine' }).count(), 0);
+    // The team is told by e-mail.
+    const mail = await waitForMail(env.server.mailDir, 'Mobilisation');
+    assert.ok(mail.json.rcpt_tos.length > 0, JSON.stringify(mail.json));
+    assert.match(mail.json.body, /Mobilisation/);
+    // The volume chart of the last 48 hours shows the hour with its alert.
+    await cm.goto(`/w/${SLUG}/veille`);
+    await cm.locator('tr', { hasText: 'Mobilisation' }).getByRole('link', { name: /Afficher/ }).click();
+    await cm.selectOption('#volume-range', '48h');
+    await submitForm(cm, 'form.filter-form');
+    volumePath = new URL(cm.url()).pathname + new URL(cm.url()).search;
+    assert.match(await cm.locator('#volume-summary').innerText(), /25 éléments sur la période/);
+    const hour = cm.locator('#volume-table tbody tr', { hasText: 'volume inhabituel' });
+    assert.equal(await hour.count(), 1);
+    assert.match(await hour.innerText(), /\b25\b/);
+  });
+
   for (const lang of ['fr', 'en']) {
     for (const [viewport, size] of [['desktop', DESKTOP_VIEWPORT], ['phone', PHONE_VIEWPORT]]) {
       test(`veille pages pass axe at ${viewport} width (${lang})`, async () => {
@@ -150,6 +210,7 @@ describe('veille from source to digest', () => {
             ['items', `/w/${SLUG}/veille/items`],
             ['search', `/w/${SLUG}/veille/items?q=farine`],
             ['item', itemPath],
+            ['volume', volumePath],
             ['alerts', `/w/${SLUG}/veille/alerts`],
             ['digests', `/w/${SLUG}/veille/digests`],
             ['digest', digestPath],

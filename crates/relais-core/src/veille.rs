@@ -245,6 +245,95 @@ pub struct Digest {
     pub items: Vec<ItemId>,
 }
 
+vocabulary!(
+    /// The periods a topic's volume is drawn over.
+    VolumeRange {
+        /// The last 48 hours, hour by hour (the spike detector's unit).
+        Hours48 = "48h",
+        /// The last 14 days, day by day (the spike detector's window).
+        Days14 = "14d",
+        /// The last 90 days, day by day (a quarter, for reports).
+        Days90 = "90d",
+    }
+);
+
+impl VolumeRange {
+    /// Whether the series is counted by hour (else by UTC day).
+    pub fn hourly(self) -> bool {
+        self == VolumeRange::Hours48
+    }
+
+    /// How many periods the series has.
+    pub fn periods(self) -> usize {
+        match self {
+            VolumeRange::Hours48 => 48,
+            VolumeRange::Days14 => 14,
+            VolumeRange::Days90 => 90,
+        }
+    }
+
+    /// The length of one period.
+    pub fn step(self) -> chrono::Duration {
+        if self.hourly() {
+            chrono::Duration::hours(1)
+        } else {
+            chrono::Duration::days(1)
+        }
+    }
+
+    /// The start of the first period when it is `now`: the series ends with
+    /// the period holding `now` (the current hour or the current UTC day).
+    pub fn first_period(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        use chrono::{DurationRound, TimeDelta};
+        let unit = if self.hourly() {
+            TimeDelta::hours(1)
+        } else {
+            TimeDelta::days(1)
+        };
+        let current = now.duration_trunc(unit).unwrap_or(now);
+        current - self.step() * (self.periods() as i32 - 1)
+    }
+}
+
+/// One period of a topic's volume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct VolumePeriod {
+    pub start: DateTime<Utc>,
+    pub total: i64,
+    pub negative: i64,
+}
+
+/// Sums hourly volumes `(hour, total, negative)` into the periods of
+/// `range` starting at `first` (see [`VolumeRange::first_period`]). Every
+/// period is present, with zeros when nothing was seen; hours outside the
+/// range are ignored.
+pub fn volume_series(
+    range: VolumeRange,
+    first: DateTime<Utc>,
+    hours: &[(DateTime<Utc>, i64, i64)],
+) -> Vec<VolumePeriod> {
+    let step = range.step();
+    let mut periods: Vec<VolumePeriod> = (0..range.periods())
+        .map(|i| VolumePeriod {
+            start: first + step * i as i32,
+            total: 0,
+            negative: 0,
+        })
+        .collect();
+    let step_secs = step.num_seconds();
+    for (hour, total, negative) in hours {
+        let offset = (*hour - first).num_seconds();
+        if offset < 0 {
+            continue;
+        }
+        if let Some(p) = periods.get_mut((offset / step_secs) as usize) {
+            p.total += total;
+            p.negative += negative;
+        }
+    }
+    periods
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +351,52 @@ mod tests {
         }
         assert_eq!(VeilleKind::ALL.len(), 4);
         assert_eq!(SourceKind::parse("Feed"), None);
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_volume_series_has_every_period_and_sums_hours_into_days() {
+        let now = at("2026-11-24T10:37:00Z");
+        let first = VolumeRange::Days14.first_period(now);
+        assert_eq!(first, at("2026-11-11T00:00:00Z"));
+        let hours = [
+            (at("2026-11-10T23:00:00Z"), 100, 100), // before the range
+            (at("2026-11-11T00:00:00Z"), 2, 1),
+            (at("2026-11-11T23:00:00Z"), 3, 0),
+            (at("2026-11-24T10:00:00Z"), 5, 2),
+            (at("2026-11-25T00:00:00Z"), 100, 100), // after the range
+        ];
+        let s = volume_series(VolumeRange::Days14, first, &hours);
+        assert_eq!(s.len(), 14);
+        assert_eq!((s[0].start, s[0].total, s[0].negative), (first, 5, 1));
+        assert_eq!(s[13].start, at("2026-11-24T00:00:00Z"));
+        assert_eq!((s[13].total, s[13].negative), (5, 2));
+        assert_eq!(s.iter().map(|p| p.total).sum::<i64>(), 10);
+    }
+
+    #[test]
+    fn an_hourly_series_ends_with_the_current_hour() {
+        let now = at("2026-11-24T10:37:00Z");
+        let first = VolumeRange::Hours48.first_period(now);
+        assert_eq!(first, at("2026-11-22T11:00:00Z"));
+        let s = volume_series(
+            VolumeRange::Hours48,
+            first,
+            &[
+                (at("2026-11-24T10:00:00Z"), 7, 3),
+                (at("2026-11-22T11:00:00Z"), 1, 0),
+            ],
+        );
+        assert_eq!(s.len(), 48);
+        assert_eq!((s[47].start, s[47].total), (at("2026-11-24T10:00:00Z"), 7));
+        assert_eq!(s[0].total, 1);
+        assert_eq!(VolumeRange::parse("90d"), Some(VolumeRange::Days90));
+        assert_eq!(
+            VolumeRange::Days90.first_period(now),
+            at("2026-08-27T00:00:00Z")
+        );
     }
 }

@@ -561,6 +561,13 @@ pub fn routes() -> Vec<RouteSpec> {
         ),
         route(
             get.clone(),
+            "/w/{slug}/veille/volume",
+            Page,
+            Ws(Action::ViewVeille),
+            pages::veille_volume::page,
+        ),
+        route(
+            get.clone(),
             "/w/{slug}/veille/alerts",
             Page,
             Ws(Action::ViewVeille),

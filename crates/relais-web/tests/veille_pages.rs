@@ -375,3 +375,153 @@ async fn items_curation_digests_and_the_curated_feed() {
         w.db.finish().await;
     }
 }
+
+/// The volume page: a topic's items counted per day (and per hour), the
+/// negative ones apart, every period present, each count linking to its
+/// items, the spike alert marked in its hour; the same figures as CSV; a
+/// topic of another workspace is never drawn.
+#[tokio::test]
+async fn volume_per_topic_over_time() {
+    let sink = relais_mail::testing::SmtpSink::start();
+    for db in testing::all().await {
+        let label = db.label;
+        let (w, ws, _ids) = veille_world(db, sink.url()).await;
+        let store = &w.db.store;
+        let sys = Actor::System("test");
+        let farine = store.list_topics(ws).await.unwrap()[0].clone();
+        // Three items three days ago (one negative), beside today's negative one.
+        let three_days_ago = Utc::now() - Duration::days(3);
+        let old: Vec<NewItem> = (0..3)
+            .map(|i| NewItem {
+                published_at: three_days_ago,
+                ..new_item(
+                    &format!("old{i}"),
+                    "Farine",
+                    "farine",
+                    if i == 0 {
+                        Polarity::Negative
+                    } else {
+                        Polarity::Positive
+                    },
+                    &[farine.id],
+                )
+            })
+            .collect();
+        store.store_items(ws, None, &old, Utc::now()).await.unwrap();
+        // Another workspace's topic, busier than ours.
+        let other = store.workspace_by_slug("velo-cite").await.unwrap().unwrap();
+        let theirs = store
+            .save_topic(
+                &sys,
+                other.id,
+                None,
+                "Secret vélo",
+                VeilleKind::Trade,
+                "velo",
+            )
+            .await
+            .unwrap();
+        let many: Vec<NewItem> = (0..7)
+            .map(|i| {
+                new_item(
+                    &format!("v{i}"),
+                    "vélo",
+                    "vélo",
+                    Polarity::Neutral,
+                    &[theirs.id],
+                )
+            })
+            .collect();
+        store
+            .store_items(other.id, None, &many, Utc::now())
+            .await
+            .unwrap();
+
+        let cm = w.login("cm@demo.local").await;
+        let page = w
+            .get_page(
+                Some(&cm),
+                &format!("/w/{SLUG}/veille/volume?topic={}&range=14d", farine.id.0),
+            )
+            .await;
+        assert_eq!(page.status(), StatusCode::OK, "[{label}]");
+        let html = text(page).await;
+        assert!(
+            html.contains("4 éléments sur la période, dont 2 négatifs."),
+            "[{label}] {html}"
+        );
+        assert_eq!(
+            html.matches("<th scope=\"row\"><time").count(),
+            14,
+            "[{label}] every day is a row"
+        );
+        let day = three_days_ago.format("%Y-%m-%d").to_string();
+        let link = format!(
+            "/w/{SLUG}/veille/items?topic={}&#38;from={day}&#38;to={day}",
+            farine.id.0
+        );
+        assert!(
+            html.contains(&link),
+            "[{label}] a day links to its items: {html}"
+        );
+        assert!(
+            html.contains("role=\"img\"") && html.contains("<desc id=\"volume-chart-desc\">"),
+            "[{label}]"
+        );
+        assert!(!html.contains("Secret vélo"), "[{label}]");
+
+        // The hourly view marks the alert of this hour and links to it.
+        let hourly = text(
+            w.get_page(
+                Some(&cm),
+                &format!("/w/{SLUG}/veille/volume?topic={}&range=48h", farine.id.0),
+            )
+            .await,
+        )
+        .await;
+        let alert = store.list_alerts(ws, 10).await.unwrap()[0].clone();
+        assert!(
+            hourly.contains(&format!("/w/{SLUG}/veille/alerts/{}", alert.id.0)),
+            "[{label}]"
+        );
+        assert!(
+            hourly.contains("1 élément sur la période, dont 1 négatif."),
+            "[{label}] {hourly}"
+        );
+
+        // CSV: one line per day, oldest first.
+        let csv = text(
+            w.get_page(
+                Some(&cm),
+                &format!(
+                    "/w/{SLUG}/veille/volume?topic={}&range=14d&format=csv",
+                    farine.id.0
+                ),
+            )
+            .await,
+        )
+        .await;
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "period_start,total,negative,alerts", "[{label}]");
+        assert_eq!(lines.len(), 15, "[{label}]");
+        assert!(
+            lines[11].starts_with(&format!("{day}T00:00:00Z,3,1,0")),
+            "[{label}] {csv}"
+        );
+        assert!(lines[14].ends_with(",1,1,1"), "[{label}] {csv}");
+
+        // Another workspace's topic id shows our first topic, never theirs.
+        let foreign = text(
+            w.get_page(
+                Some(&cm),
+                &format!("/w/{SLUG}/veille/volume?topic={}", theirs.id.0),
+            )
+            .await,
+        )
+        .await;
+        assert!(
+            foreign.contains("4 éléments sur la période") && !foreign.contains("Secret vélo"),
+            "[{label}]"
+        );
+    }
+}

@@ -164,3 +164,35 @@ veille-feed-created = A new secret address was made.
 veille-feed-revoked = The secret address was revoked.
 veille-feed-title = curated veille
 veille-feed-description = Items curated by the team, with what they change for us.
+
+# Volume over time
+veille-nav-volume = Volume
+veille-volume-title = Volume by topic
+veille-volume-help = How many items each topic found, hour by hour or day by day (UTC), how many of them negative, and the spike alerts. Each number leads to the period's items.
+veille-volume-no-topics = No topics yet: volume is counted per topic.
+veille-volume-form-label = Choose the topic and the period
+veille-volume-range = Period
+veille-volume-range-48h = Last 48 hours, by hour
+veille-volume-range-14d = Last 14 days, by day
+veille-volume-range-90d = Last 90 days, by day
+veille-volume-show = Show
+veille-volume-summary = { $total ->
+    [0] No items in the period.
+    [one] 1 item in the period, { $negative } of them negative.
+   *[other] { $total } items in the period, { $negative } of them negative.
+}
+veille-volume-busiest = Busiest period: { $period } ({ $count }).
+veille-volume-chart-title = Volume of the topic “{ $topic }”
+veille-volume-legend-total = all items
+veille-volume-legend-negative = negative items
+veille-volume-to-table = Read the figures in the table
+veille-volume-csv = Download the figures (CSV)
+veille-volume-table-caption = Volume of the topic “{ $topic }”, period by period
+veille-volume-col-day = Day (UTC)
+veille-volume-col-total = Items
+veille-volume-col-negative = Negative
+veille-volume-col-share = Negative share
+veille-volume-items-label = { $count ->
+    [one] 1 item
+   *[other] { $count } items
+}

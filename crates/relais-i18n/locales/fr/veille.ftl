@@ -164,3 +164,35 @@ veille-feed-created = Une nouvelle adresse secrète a été créée.
 veille-feed-revoked = L’adresse secrète a été révoquée.
 veille-feed-title = veille retenue
 veille-feed-description = Les éléments retenus par l’équipe, avec ce qu’ils changent pour nous.
+
+# Volume over time
+veille-nav-volume = Volume
+veille-volume-title = Volume par sujet
+veille-volume-help = Combien d’éléments chaque sujet a trouvés, heure par heure ou jour par jour (UTC), dont combien de négatifs, et les alertes de pic. Chaque nombre mène aux éléments de la période.
+veille-volume-no-topics = Aucun sujet pour l’instant : le volume se compte par sujet.
+veille-volume-form-label = Choisir le sujet et la période
+veille-volume-range = Période
+veille-volume-range-48h = 48 dernières heures, par heure
+veille-volume-range-14d = 14 derniers jours, par jour
+veille-volume-range-90d = 90 derniers jours, par jour
+veille-volume-show = Afficher
+veille-volume-summary = { $total ->
+    [0] Aucun élément sur la période.
+    [one] 1 élément sur la période, dont { $negative } négatif.
+   *[other] { $total } éléments sur la période, dont { $negative } négatifs.
+}
+veille-volume-busiest = Période la plus chargée : { $period } ({ $count }).
+veille-volume-chart-title = Volume du sujet « { $topic } »
+veille-volume-legend-total = tous les éléments
+veille-volume-legend-negative = éléments négatifs
+veille-volume-to-table = Lire les chiffres dans le tableau
+veille-volume-csv = Télécharger les chiffres (CSV)
+veille-volume-table-caption = Volume du sujet « { $topic } », période par période
+veille-volume-col-day = Jour (UTC)
+veille-volume-col-total = Éléments
+veille-volume-col-negative = Négatifs
+veille-volume-col-share = Part de négatifs
+veille-volume-items-label = { $count ->
+    [one] 1 élément
+   *[other] { $count } éléments
+}

@@ -15,6 +15,7 @@ pub mod observances;
 // Veille: sources, topics and the query tester (issue 5).
 pub mod veille_sources;
 pub mod veille_topics;
+pub mod veille_volume;
 // Calendar, charter, composer (H5a).
 pub mod accounts;
 pub mod calendar;

@@ -33,7 +33,7 @@ pub struct VeilleNav {
 }
 
 impl VeilleNav {
-    fn new(ws: &WsCtx, current: &'static str) -> VeilleNav {
+    pub(crate) fn new(ws: &WsCtx, current: &'static str) -> VeilleNav {
         VeilleNav {
             slug: ws.workspace.slug.clone(),
             current,
