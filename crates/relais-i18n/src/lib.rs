@@ -24,6 +24,7 @@ macro_rules! files {
             include_str!(concat!("../locales/", $lang, "/publishing.ftl")),
             include_str!(concat!("../locales/", $lang, "/veille.ftl")),
             include_str!(concat!("../locales/", $lang, "/veille_sources.ftl")),
+            include_str!(concat!("../locales/", $lang, "/veille_query.ftl")),
         ]
     };
 }

@@ -68,14 +68,31 @@ pub enum SearchError {
     Engine(String),
 }
 
+/// Every [`QueryError::code`], for the pages that translate them.
+pub const QUERY_ERROR_CODES: &[&str] = &[
+    "too-long",
+    "too-many-words",
+    "unclosed-quote",
+    "double-not",
+    "not-without-word",
+    "excluded-in-or",
+    "or-without-word",
+];
+
 /// A search text that cannot be understood, with where and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} (at character {position}); {hint}")]
 pub struct QueryError {
     /// Character (not byte) offset in the search text, from 0.
     pub position: usize,
-    /// What is wrong.
+    /// A stable name for the problem (`unclosed-quote`), for translations:
+    /// `too-long`, `too-many-words`, `unclosed-quote`, `double-not`,
+    /// `not-without-word`, `excluded-in-or`, `or-without-word`.
+    pub code: &'static str,
+    /// The number the message states (the length, the words), else 0.
+    pub count: usize,
+    /// What is wrong, in English.
     pub message: String,
-    /// How to fix it.
+    /// How to fix it, in English.
     pub hint: String,
 }

@@ -45,7 +45,7 @@ mod index;
 pub mod schema;
 mod syntax;
 
-pub use error::{QueryError, SearchError};
+pub use error::{QueryError, SearchError, QUERY_ERROR_CODES};
 pub use index::{
     Hit, ItemDoc, SearchIndex, SearchOptions, SearchQuery, SearchResults, Sentiment, Snippet,
     SortOrder, MAX_LIMIT, MAX_OFFSET, MAX_TEXT_BYTES, MAX_TITLE_BYTES,

@@ -40,9 +40,17 @@ enum Item {
     Or { position: usize },
 }
 
-fn error(position: usize, message: impl Into<String>, hint: impl Into<String>) -> QueryError {
+fn error(
+    position: usize,
+    code: &'static str,
+    count: usize,
+    message: impl Into<String>,
+    hint: impl Into<String>,
+) -> QueryError {
     QueryError {
         position,
+        code,
+        count,
         message: message.into(),
         hint: hint.into(),
     }
@@ -54,6 +62,8 @@ pub(crate) fn parse(text: &str) -> Result<UserQuery, QueryError> {
     if chars.len() > MAX_QUERY_CHARS {
         return Err(error(
             MAX_QUERY_CHARS,
+            "too-long",
+            chars.len(),
             format!(
                 "the search is {} characters long, more than the {MAX_QUERY_CHARS} allowed",
                 chars.len()
@@ -69,6 +79,8 @@ pub(crate) fn parse(text: &str) -> Result<UserQuery, QueryError> {
     if atoms > MAX_QUERY_CLAUSES {
         return Err(error(
             0,
+            "too-many-words",
+            atoms,
             format!("the search has {atoms} words and phrases, more than the {MAX_QUERY_CLAUSES} allowed"),
             "keep the words that matter most",
         ));
@@ -97,6 +109,8 @@ fn lex(chars: &[char]) -> Result<Vec<Item>, QueryError> {
             let Some(close) = chars[open + 1..].iter().position(|&c| c == '"') else {
                 return Err(error(
                     open,
+                    "unclosed-quote",
+                    0,
                     "this quote is never closed",
                     "add the closing \" after the phrase, or remove the quote",
                 ));
@@ -129,6 +143,8 @@ fn lex(chars: &[char]) -> Result<Vec<Item>, QueryError> {
                         if pending_not.is_some() {
                             return Err(error(
                                 start,
+                                "double-not",
+                                0,
                                 "NOT follows another NOT",
                                 "write one NOT before the word to exclude",
                             ));
@@ -153,6 +169,8 @@ fn lex(chars: &[char]) -> Result<Vec<Item>, QueryError> {
 fn not_without_word(position: usize) -> QueryError {
     error(
         position,
+        "not-without-word",
+        0,
         "NOT is not followed by a word or a phrase",
         "write the word to exclude after NOT, or remove NOT",
     )
@@ -175,6 +193,8 @@ fn build(items: &[Item]) -> Result<UserQuery, QueryError> {
                     | (_, Some(Item::Atom { negated: true, .. })) => {
                         return Err(error(
                             *position,
+                            "excluded-in-or",
+                            0,
                             "an excluded word cannot be one side of OR",
                             "write the exclusion apart, as in `a OR b -c`",
                         ))
@@ -182,6 +202,8 @@ fn build(items: &[Item]) -> Result<UserQuery, QueryError> {
                     _ => {
                         return Err(error(
                             *position,
+                            "or-without-word",
+                            0,
                             "OR needs a word or a phrase on each side",
                             "write `a OR b`, or remove OR (write `or` in lower case to search the word)",
                         ))
@@ -224,6 +246,29 @@ mod tests {
             Ok(q) => panic!("{text:?} parsed as {q:?}"),
             Err(e) => e,
         }
+    }
+
+    #[test]
+    fn every_refusal_has_a_known_code() {
+        let long = "a ".repeat(MAX_QUERY_CHARS);
+        let many = (0..=MAX_QUERY_CLAUSES)
+            .map(|i| format!("w{i} "))
+            .collect::<String>();
+        let cases = [
+            (long.as_str(), "too-long"),
+            (many.as_str(), "too-many-words"),
+            ("\"loi", "unclosed-quote"),
+            ("NOT NOT a", "double-not"),
+            ("a NOT", "not-without-word"),
+            ("a OR -b", "excluded-in-or"),
+            ("a OR", "or-without-word"),
+        ];
+        for (text, code) in cases {
+            let e = err(text);
+            assert_eq!(e.code, code, "{text:?}: {e}");
+            assert!(crate::QUERY_ERROR_CODES.contains(&e.code));
+        }
+        assert_eq!(err(many.as_str()).count, MAX_QUERY_CLAUSES + 1);
     }
 
     #[test]

@@ -63,6 +63,6 @@ pub use matcher::{
     BuildError as MatcherError, Document, Explanation, Field, Found, Matcher, Scratch, Topic,
 };
 pub use neardup::{ClusterId, ClusterParams, Clusterer};
-pub use query::{parse, Literal, Query, QueryError, Scope, MAX_QUERY_CHARS};
+pub use query::{parse, Literal, Problem, Query, QueryError, Scope, MAX_QUERY_CHARS};
 pub use sentiment::{Analyzer as SentimentAnalyzer, Polarity, Sentiment};
 pub use spike::{detect_spike, HourCounts, SpikeConfig, SpikeReport};

@@ -189,21 +189,309 @@ impl fmt::Display for Query {
 }
 
 /// Why a query cannot be used: where, what, and what to do.
+///
+/// `message` and `hint` are English (the CLI and logs); pages translate the
+/// [`Problem`] instead, through its [`Problem::code`] and
+/// [`Problem::args`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
 #[error("position {position}: {message} ({hint})")]
 pub struct QueryError {
     /// The character where the problem is, from 1.
     pub position: usize,
+    pub problem: Problem,
     pub message: String,
     pub hint: String,
 }
 
+/// What is wrong with a query, with what a message needs to say it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum Problem {
+    UnclosedQuote,
+    FieldWithoutValue {
+        field: String,
+    },
+    UnknownField {
+        field: String,
+    },
+    NearWithoutDistance,
+    NearTooFar {
+        distance: String,
+    },
+    NearNotADistance {
+        spec: String,
+    },
+    TooLong {
+        length: usize,
+    },
+    Empty,
+    UnopenedParenthesis,
+    Unexpected,
+    OnlyExclusions,
+    EndsTooSoon,
+    TooDeep,
+    UnclosedParenthesis,
+    EmptyGroup,
+    OperatorWithoutWord,
+    MisplacedNot,
+    NearWithoutLeft,
+    NestedField,
+    /// The part before (or after, when `after`) a NEAR is not made of words.
+    NearOperand {
+        after: bool,
+    },
+    WildcardNotAtEnd,
+    ExactPrefix,
+    NoLetters {
+        word: String,
+    },
+    WildcardInPhrase,
+    EmptyPhrase,
+    NotASite {
+        value: String,
+    },
+    NotALanguage {
+        value: String,
+    },
+}
+
+impl Problem {
+    /// A stable name for the problem (`unclosed-quote`): pages look up
+    /// `vquery-<code>` and `vquery-<code>-hint` in their messages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::UnclosedQuote => "unclosed-quote",
+            Problem::FieldWithoutValue { .. } => "field-without-value",
+            Problem::UnknownField { .. } => "unknown-field",
+            Problem::NearWithoutDistance => "near-without-distance",
+            Problem::NearTooFar { .. } => "near-too-far",
+            Problem::NearNotADistance { .. } => "near-not-a-distance",
+            Problem::TooLong { .. } => "too-long",
+            Problem::Empty => "empty",
+            Problem::UnopenedParenthesis => "unopened-parenthesis",
+            Problem::Unexpected => "unexpected",
+            Problem::OnlyExclusions => "only-exclusions",
+            Problem::EndsTooSoon => "ends-too-soon",
+            Problem::TooDeep => "too-deep",
+            Problem::UnclosedParenthesis => "unclosed-parenthesis",
+            Problem::EmptyGroup => "empty-group",
+            Problem::OperatorWithoutWord => "operator-without-word",
+            Problem::MisplacedNot => "misplaced-not",
+            Problem::NearWithoutLeft => "near-without-left",
+            Problem::NestedField => "nested-field",
+            Problem::NearOperand { .. } => "near-operand",
+            Problem::WildcardNotAtEnd => "wildcard-not-at-end",
+            Problem::ExactPrefix => "exact-prefix",
+            Problem::NoLetters { .. } => "no-letters",
+            Problem::WildcardInPhrase => "wildcard-in-phrase",
+            Problem::EmptyPhrase => "empty-phrase",
+            Problem::NotASite { .. } => "not-a-site",
+            Problem::NotALanguage { .. } => "not-a-language",
+        }
+    }
+
+    /// The values a message about the problem uses, by name. Every problem
+    /// also has `max-chars`, `max-near` and `max-depth` (the limits).
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        let mut args = vec![
+            ("max-chars", MAX_QUERY_CHARS.to_string()),
+            ("max-near", MAX_NEAR.to_string()),
+            ("max-depth", MAX_DEPTH.to_string()),
+        ];
+        match self {
+            Problem::FieldWithoutValue { field } | Problem::UnknownField { field } => {
+                args.push(("field", field.clone()))
+            }
+            Problem::NearTooFar { distance } => args.push(("distance", distance.clone())),
+            Problem::NearNotADistance { spec } => args.push(("spec", spec.clone())),
+            Problem::TooLong { length } => args.push(("length", length.to_string())),
+            Problem::NearOperand { after } => {
+                args.push(("side", if *after { "after" } else { "before" }.to_string()))
+            }
+            Problem::NoLetters { word } => args.push(("word", word.clone())),
+            Problem::NotASite { value } | Problem::NotALanguage { value } => {
+                args.push(("value", value.clone()))
+            }
+            _ => {}
+        }
+        args
+    }
+
+    /// The message and the hint, in English.
+    pub fn english(&self) -> (String, String) {
+        const NEAR_HINT: &str = "write NEAR/5 for at most 5 words apart, NEAR/5f to keep the order";
+        let (m, h): (String, String) = match self {
+            Problem::UnclosedQuote => (
+                "this quote is never closed".into(),
+                "end the phrase with a second \"".into(),
+            ),
+            Problem::FieldWithoutValue { field } => (
+                format!("{field}: needs a value right after it"),
+                match field.as_str() {
+                    "site" => "write site:lemonde.fr, without a space after the colon".into(),
+                    "lang" => "write lang:fr or lang:en, without a space after the colon".into(),
+                    _ => format!(
+                        "write {field}:word, {field}:\"a phrase\" or {field}:(a OR b), without a space after the colon"
+                    ),
+                },
+            ),
+            Problem::UnknownField { field } => (
+                format!("unknown field \"{field}:\""),
+                "the fields are title:, author:, source:, site: and lang: (put the word in quotes to search it as it is)".into(),
+            ),
+            Problem::NearWithoutDistance => ("NEAR needs a distance".into(), NEAR_HINT.into()),
+            Problem::NearTooFar { distance } => (
+                format!("NEAR/{distance} is too far"),
+                format!("use at most NEAR/{MAX_NEAR}"),
+            ),
+            Problem::NearNotADistance { spec } => {
+                (format!("\"NEAR/{spec}\" is not a distance"), NEAR_HINT.into())
+            }
+            Problem::TooLong { length } => (
+                format!("the query is {length} characters long, over the limit of {MAX_QUERY_CHARS}"),
+                "split it into several topics".into(),
+            ),
+            Problem::Empty => (
+                "the query is empty".into(),
+                "write at least one word, for example: grève OR \"mouvement social\"".into(),
+            ),
+            Problem::UnopenedParenthesis => (
+                "unexpected here".into(),
+                "remove it, or open it earlier with (".into(),
+            ),
+            Problem::Unexpected => (
+                "unexpected here".into(),
+                "join it with AND, OR or NOT".into(),
+            ),
+            Problem::OnlyExclusions => (
+                "the query only excludes (NOT …)".into(),
+                "say what to look for, for example: grève AND NOT \"grève de la faim\"".into(),
+            ),
+            Problem::EndsTooSoon => (
+                "the query ends where a word was expected".into(),
+                "finish it with a word, a \"phrase\" or a group in ( )".into(),
+            ),
+            Problem::TooDeep => (
+                "parentheses nest too deeply".into(),
+                format!("use at most {MAX_DEPTH} levels"),
+            ),
+            Problem::UnclosedParenthesis => (
+                "this parenthesis is never closed".into(),
+                "add a ) where the group ends".into(),
+            ),
+            Problem::EmptyGroup => (
+                "a ) with nothing before it".into(),
+                "put a word or a group before it, or remove it".into(),
+            ),
+            Problem::OperatorWithoutWord => (
+                "an operator where a word was expected".into(),
+                "put a word or a \"phrase\" on both sides of AND and OR".into(),
+            ),
+            Problem::MisplacedNot => (
+                "NOT cannot be used here".into(),
+                "NOT applies to a whole term: a AND NOT b, or NOT (a OR b)".into(),
+            ),
+            Problem::NearWithoutLeft => (
+                "NEAR needs a word or phrase before it".into(),
+                "write: a NEAR/5 b".into(),
+            ),
+            Problem::NestedField => (
+                "a field inside another field".into(),
+                "write the fields side by side: title:a AND author:b".into(),
+            ),
+            Problem::NearOperand { after } => (
+                format!(
+                    "the part {} NEAR is not a word, a phrase or a group of them",
+                    if *after { "after" } else { "before" }
+                ),
+                "NEAR takes words, prefixes and phrases, or (a OR b); no AND, NOT or fields other than title:".into(),
+            ),
+            Problem::WildcardNotAtEnd => (
+                "* is only allowed at the end of a word".into(),
+                "write elect* for the words starting with elect".into(),
+            ),
+            Problem::ExactPrefix => (
+                "a word cannot be both exact (=) and a prefix (*)".into(),
+                "drop the = or the *".into(),
+            ),
+            Problem::NoLetters { word } => (
+                format!("\"{word}\" has no letters or digits"),
+                "search words; punctuation and symbols are ignored in posts".into(),
+            ),
+            Problem::WildcardInPhrase => (
+                "* cannot be used inside quotes".into(),
+                "a phrase is matched as written; put the prefix outside the quotes".into(),
+            ),
+            Problem::EmptyPhrase => (
+                "this phrase has no words".into(),
+                "put words between the quotes, or remove them".into(),
+            ),
+            Problem::NotASite { value } => (
+                format!("\"{value}\" is not a site name"),
+                "write the host alone, for example site:lemonde.fr".into(),
+            ),
+            Problem::NotALanguage { value } => (
+                format!("\"{value}\" is not a language code"),
+                "use a two-letter ISO 639-1 code, for example lang:fr or lang:en".into(),
+            ),
+        };
+        (m, h)
+    }
+
+    /// One problem of each kind, to check that every one has its messages.
+    pub fn samples() -> Vec<Problem> {
+        let s = || "x".to_string();
+        vec![
+            Problem::UnclosedQuote,
+            Problem::FieldWithoutValue {
+                field: "title".into(),
+            },
+            Problem::FieldWithoutValue {
+                field: "site".into(),
+            },
+            Problem::FieldWithoutValue {
+                field: "lang".into(),
+            },
+            Problem::UnknownField { field: s() },
+            Problem::NearWithoutDistance,
+            Problem::NearTooFar {
+                distance: "999".into(),
+            },
+            Problem::NearNotADistance { spec: s() },
+            Problem::TooLong { length: 5000 },
+            Problem::Empty,
+            Problem::UnopenedParenthesis,
+            Problem::Unexpected,
+            Problem::OnlyExclusions,
+            Problem::EndsTooSoon,
+            Problem::TooDeep,
+            Problem::UnclosedParenthesis,
+            Problem::EmptyGroup,
+            Problem::OperatorWithoutWord,
+            Problem::MisplacedNot,
+            Problem::NearWithoutLeft,
+            Problem::NestedField,
+            Problem::NearOperand { after: false },
+            Problem::NearOperand { after: true },
+            Problem::WildcardNotAtEnd,
+            Problem::ExactPrefix,
+            Problem::NoLetters { word: "!!".into() },
+            Problem::WildcardInPhrase,
+            Problem::EmptyPhrase,
+            Problem::NotASite { value: s() },
+            Problem::NotALanguage { value: s() },
+        ]
+    }
+}
+
 impl QueryError {
-    fn at(position: usize, message: impl Into<String>, hint: impl Into<String>) -> QueryError {
+    fn new(position: usize, problem: Problem) -> QueryError {
+        let (message, hint) = problem.english();
         QueryError {
             position,
-            message: message.into(),
-            hint: hint.into(),
+            problem,
+            message,
+            hint,
         }
     }
 
@@ -278,11 +566,7 @@ fn lex(q: &str) -> Result<Vec<Token>, QueryError> {
                 let exact = c == '=';
                 let open = if exact { i + 1 } else { i };
                 let Some(len) = chars[open + 1..].iter().position(|&c| c == '"') else {
-                    return Err(QueryError::at(
-                        open + 1,
-                        "this quote is never closed",
-                        "end the phrase with a second \"",
-                    ));
+                    return Err(QueryError::new(open + 1, Problem::UnclosedQuote));
                 };
                 let text: String = chars[open + 1..open + 1 + len].iter().collect();
                 out.push(Token {
@@ -310,10 +594,9 @@ fn lex(q: &str) -> Result<Vec<Token>, QueryError> {
                 if i < chars.len() && chars[i] == ':' && FIELDS.contains(&word.as_str()) {
                     i += 1;
                     if chars.get(i).is_none_or(|c| c.is_whitespace()) {
-                        return Err(QueryError::at(
+                        return Err(QueryError::new(
                             i + 1,
-                            format!("{word}: needs a value right after it"),
-                            format!("write {word}:value, without a space after the colon"),
+                            Problem::FieldWithoutValue { field: word },
                         ));
                     }
                     out.push(Token {
@@ -327,13 +610,7 @@ fn lex(q: &str) -> Result<Vec<Token>, QueryError> {
                     "OR" | "||" => Tok::Or,
                     "NOT" => Tok::Not,
                     w if w.starts_with("NEAR/") => near(&w[5..], pos)?,
-                    "NEAR" => {
-                        return Err(QueryError::at(
-                            pos,
-                            "NEAR needs a distance",
-                            "write NEAR/5 for at most 5 words apart, NEAR/5f to keep the order",
-                        ))
-                    }
+                    "NEAR" => return Err(QueryError::new(pos, Problem::NearWithoutDistance)),
                     _ => {
                         if let Some(field) = word.split(':').next().filter(|f| {
                             word.contains(':')
@@ -341,10 +618,11 @@ fn lex(q: &str) -> Result<Vec<Token>, QueryError> {
                                 && f.chars().all(|c| c.is_ascii_alphabetic())
                                 && !f.is_empty()
                         }) {
-                            return Err(QueryError::at(
+                            return Err(QueryError::new(
                                 pos,
-                                format!("unknown field \"{field}:\""),
-                                "the fields are title:, author:, source:, site: and lang: (put the word in quotes to search it as it is)",
+                                Problem::UnknownField {
+                                    field: field.to_string(),
+                                },
                             ));
                         }
                         Tok::Word(word)
@@ -364,15 +642,17 @@ fn near(spec: &str, pos: usize) -> Result<Tok, QueryError> {
     };
     match digits.parse::<u32>() {
         Ok(n) if n <= MAX_NEAR && !digits.starts_with('+') => Ok(Tok::Near { n, ordered }),
-        Ok(_) => Err(QueryError::at(
+        Ok(_) => Err(QueryError::new(
             pos,
-            format!("NEAR/{digits} is too far"),
-            format!("use at most NEAR/{MAX_NEAR}"),
+            Problem::NearTooFar {
+                distance: digits.to_string(),
+            },
         )),
-        Err(_) => Err(QueryError::at(
+        Err(_) => Err(QueryError::new(
             pos,
-            format!("\"NEAR/{spec}\" is not a distance"),
-            "write NEAR/5 for at most 5 words apart, NEAR/5f to keep the order",
+            Problem::NearNotADistance {
+                spec: spec.to_string(),
+            },
         )),
     }
 }
@@ -386,25 +666,20 @@ struct Parser {
 }
 
 /// How deep parentheses may nest (a guard for hostile input).
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// Parses a query.
 pub fn parse(q: &str) -> Result<Query, QueryError> {
     let n = q.chars().count();
     if n > MAX_QUERY_CHARS {
-        return Err(QueryError::at(
+        return Err(QueryError::new(
             MAX_QUERY_CHARS + 1,
-            format!("the query is {n} characters long, over the limit of {MAX_QUERY_CHARS}"),
-            "split it into several topics",
+            Problem::TooLong { length: n },
         ));
     }
     let toks = lex(q)?;
     if toks.is_empty() {
-        return Err(QueryError::at(
-            1,
-            "the query is empty",
-            "write at least one word, for example: grève OR \"mouvement social\"",
-        ));
+        return Err(QueryError::new(1, Problem::Empty));
     }
     let mut p = Parser {
         toks,
@@ -414,19 +689,15 @@ pub fn parse(q: &str) -> Result<Query, QueryError> {
     };
     let query = p.or()?;
     if let Some(t) = p.peek() {
-        let hint = if t.tok == Tok::RParen {
-            "remove it, or open it earlier with ("
+        let problem = if t.tok == Tok::RParen {
+            Problem::UnopenedParenthesis
         } else {
-            "join it with AND, OR or NOT"
+            Problem::Unexpected
         };
-        return Err(QueryError::at(t.pos, "unexpected here", hint));
+        return Err(QueryError::new(t.pos, problem));
     }
     if !can_match_something(&query) {
-        return Err(QueryError::at(
-            1,
-            "the query only excludes (NOT …)",
-            "say what to look for, for example: grève AND NOT \"grève de la faim\"",
-        ));
+        return Err(QueryError::new(1, Problem::OnlyExclusions));
     }
     Ok(query)
 }
@@ -524,22 +795,14 @@ impl Parser {
 
     fn primary(&mut self, scope: Scope) -> Result<Query, QueryError> {
         let Some(t) = self.peek().cloned() else {
-            return Err(QueryError::at(
-                self.end,
-                "the query ends where a word was expected",
-                "finish it with a word, a \"phrase\" or a group in ( )",
-            ));
+            return Err(QueryError::new(self.end, Problem::EndsTooSoon));
         };
         self.i += 1;
         match t.tok {
             Tok::LParen => {
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
-                    return Err(QueryError::at(
-                        t.pos,
-                        "parentheses nest too deeply",
-                        format!("use at most {MAX_DEPTH} levels"),
-                    ));
+                    return Err(QueryError::new(t.pos, Problem::TooDeep));
                 }
                 let inner = if scope == Scope::Any {
                     self.or()?
@@ -554,33 +817,13 @@ impl Parser {
                         self.i += 1;
                         Ok(inner)
                     }
-                    _ => Err(QueryError::at(
-                        t.pos,
-                        "this parenthesis is never closed",
-                        "add a ) where the group ends",
-                    )),
+                    _ => Err(QueryError::new(t.pos, Problem::UnclosedParenthesis)),
                 }
             }
-            Tok::RParen => Err(QueryError::at(
-                t.pos,
-                "a ) with nothing before it",
-                "put a word or a group before it, or remove it",
-            )),
-            Tok::And | Tok::Or => Err(QueryError::at(
-                t.pos,
-                "an operator where a word was expected",
-                "put a word or a \"phrase\" on both sides of AND and OR",
-            )),
-            Tok::Not => Err(QueryError::at(
-                t.pos,
-                "NOT cannot be used here",
-                "NOT applies to a whole term: a AND NOT b, or NOT (a OR b)",
-            )),
-            Tok::Near { .. } => Err(QueryError::at(
-                t.pos,
-                "NEAR needs a word or phrase before it",
-                "write: a NEAR/5 b",
-            )),
+            Tok::RParen => Err(QueryError::new(t.pos, Problem::EmptyGroup)),
+            Tok::And | Tok::Or => Err(QueryError::new(t.pos, Problem::OperatorWithoutWord)),
+            Tok::Not => Err(QueryError::new(t.pos, Problem::MisplacedNot)),
+            Tok::Near { .. } => Err(QueryError::new(t.pos, Problem::NearWithoutLeft)),
             Tok::Word(w) => {
                 literal_of_word(&w, scope, t.pos).map(|literal| Query::Literal { literal })
             }
@@ -637,22 +880,14 @@ impl Parser {
             pos,
         }) = self.peek()
         {
-            return Err(QueryError::at(
-                *pos,
-                "a field inside another field",
-                "write the fields side by side: title:a AND author:b",
-            ));
+            return Err(QueryError::new(*pos, Problem::NestedField));
         }
         self.primary(scope)
     }
 
     fn field(&mut self, name: &str, outer: Scope, pos: usize) -> Result<Query, QueryError> {
         if outer != Scope::Any {
-            return Err(QueryError::at(
-                pos,
-                "a field inside another field",
-                "write the fields side by side: title:a AND author:b",
-            ));
+            return Err(QueryError::new(pos, Problem::NestedField));
         }
         let value_pos = self.next_pos();
         match name {
@@ -664,10 +899,11 @@ impl Parser {
                 };
                 match self.peek().map(|t| &t.tok) {
                     Some(Tok::Word(_) | Tok::Phrase { .. } | Tok::LParen) => self.primary(scope),
-                    _ => Err(QueryError::at(
+                    _ => Err(QueryError::new(
                         value_pos,
-                        format!("{name}: needs a value right after it"),
-                        format!("write {name}:word, {name}:\"a phrase\" or {name}:(a OR b), without a space after the colon"),
+                        Problem::FieldWithoutValue {
+                            field: name.to_string(),
+                        },
                     )),
                 }
             }
@@ -677,13 +913,10 @@ impl Parser {
                     ..
                 }) = self.peek().cloned()
                 else {
-                    return Err(QueryError::at(
+                    return Err(QueryError::new(
                         value_pos,
-                        format!("{name}: needs a value right after it"),
-                        if name == "site" {
-                            "write site:lemonde.fr".to_string()
-                        } else {
-                            "write lang:fr or lang:en".to_string()
+                        Problem::FieldWithoutValue {
+                            field: name.to_string(),
                         },
                     ));
                 };
@@ -701,10 +934,11 @@ impl Parser {
 /// The literals a `NEAR` operand stands for.
 fn near_side(q: &Query, pos: usize, side: &str) -> Result<Vec<Literal>, QueryError> {
     let bad = || {
-        QueryError::at(
+        QueryError::new(
             pos,
-            format!("the part {side} NEAR is not a word, a phrase or a group of them"),
-            "NEAR takes words, prefixes and phrases, or (a OR b); no AND, NOT or fields other than title:",
+            Problem::NearOperand {
+                after: side == "after",
+            },
         )
     };
     let ok = |l: &Literal| matches!(l.scope, Scope::Any | Scope::Title);
@@ -734,25 +968,21 @@ fn literal_of_word(w: &str, scope: Scope, pos: usize) -> Result<Literal, QueryEr
         None => (false, w),
     };
     if let Some(at) = body.find('*') {
-        return Err(QueryError::at(
+        return Err(QueryError::new(
             pos + body[..at].chars().count() + usize::from(exact),
-            "* is only allowed at the end of a word",
-            "write elect* for the words starting with elect",
+            Problem::WildcardNotAtEnd,
         ));
     }
     if prefix && exact {
-        return Err(QueryError::at(
-            pos,
-            "a word cannot be both exact (=) and a prefix (*)",
-            "drop the = or the *",
-        ));
+        return Err(QueryError::new(pos, Problem::ExactPrefix));
     }
     let words = text::words(body);
     if words.is_empty() {
-        return Err(QueryError::at(
+        return Err(QueryError::new(
             pos,
-            format!("\"{w}\" has no letters or digits"),
-            "search words; punctuation and symbols are ignored in posts",
+            Problem::NoLetters {
+                word: w.to_string(),
+            },
         ));
     }
     let raw = exact.then(|| {
@@ -776,19 +1006,11 @@ fn literal_of_phrase(
     pos: usize,
 ) -> Result<Literal, QueryError> {
     if p.contains('*') {
-        return Err(QueryError::at(
-            pos,
-            "* cannot be used inside quotes",
-            "a phrase is matched as written; put the prefix outside the quotes",
-        ));
+        return Err(QueryError::new(pos, Problem::WildcardInPhrase));
     }
     let words = text::words(p);
     if words.is_empty() {
-        return Err(QueryError::at(
-            pos,
-            "this phrase has no words",
-            "put words between the quotes, or remove them",
-        ));
+        return Err(QueryError::new(pos, Problem::EmptyPhrase));
     }
     let raw = exact.then(|| text::raw_words(p).into_iter().map(str::to_string).collect());
     Ok(Literal {
@@ -813,10 +1035,11 @@ fn site(value: &str, pos: usize) -> Result<Query, QueryError> {
         && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
     if !ok {
-        return Err(QueryError::at(
+        return Err(QueryError::new(
             pos,
-            format!("\"{value}\" is not a site name"),
-            "write the host alone, for example site:lemonde.fr",
+            Problem::NotASite {
+                value: value.to_string(),
+            },
         ));
     }
     Ok(Query::Site { host: v })
@@ -827,10 +1050,11 @@ fn lang(value: &str, pos: usize) -> Result<Query, QueryError> {
     if v.len() == 2 && v.chars().all(|c| c.is_ascii_lowercase()) {
         Ok(Query::Lang { code: v })
     } else {
-        Err(QueryError::at(
+        Err(QueryError::new(
             pos,
-            format!("\"{value}\" is not a language code"),
-            "use a two-letter ISO 639-1 code, for example lang:fr or lang:en",
+            Problem::NotALanguage {
+                value: value.to_string(),
+            },
         ))
     }
 }

@@ -154,3 +154,40 @@ fn every_used_key_exists_in_both_languages() {
         .collect();
     assert!(missing.is_empty(), "missing messages: {missing:?}");
 }
+
+/// Every problem of the topic query language and of the search box has its
+/// message and hint in both languages, and they use only the values the
+/// problem gives (a missing value would show as `{$name}`).
+#[test]
+fn query_problems_are_said_in_both_languages() {
+    let i18n = I18n::new().unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for problem in relais_veille::Problem::samples() {
+        seen.insert(problem.code());
+        let mut args = relais_i18n::FluentArgs::new();
+        for (name, value) in problem.args() {
+            args.set(name, value);
+        }
+        for locale in [Locale::Fr, Locale::En] {
+            for key in [
+                format!("vquery-{}", problem.code()),
+                format!("vquery-{}-hint", problem.code()),
+            ] {
+                assert!(i18n.has(locale, &key), "{key} missing in {locale:?}");
+                let text = i18n.format(locale, &key, Some(&args));
+                assert!(
+                    !text.contains('{') && !text.is_empty(),
+                    "{key} ({locale:?}): {text}"
+                );
+            }
+        }
+    }
+    assert!(seen.len() >= 27, "one sample per problem: {}", seen.len());
+    for code in relais_search::QUERY_ERROR_CODES {
+        for locale in [Locale::Fr, Locale::En] {
+            for key in [format!("vsearch-{code}"), format!("vsearch-{code}-hint")] {
+                assert!(i18n.has(locale, &key), "{key} missing in {locale:?}");
+            }
+        }
+    }
+}

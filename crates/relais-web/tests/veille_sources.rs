@@ -347,17 +347,13 @@ async fn a_topic_with_a_wrong_query_shows_where_and_saves_nothing() {
             "<div class=\"field-error query-problem\" id=\"topic-query-error\">\n  <p>Position {} :",
             e.position
         )), "{html}");
-        // The parser's hint, in English (marked so).
-        let hint_start: String = e
-            .hint
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == ' ')
-            .collect();
-        assert!(hint_start.len() > 10, "{}", e.hint);
+        // The parser's message and hint, in French.
         assert!(
-            html.contains(&format!("<p><span lang=\"en\">{hint_start}")),
+            html.contains("la requête s’arrête là où un mot était attendu")
+                && html.contains("<p>terminez-la par un mot, une &#34;expression&#34; ou un groupe"),
             "{html}"
         );
+        assert!(!html.contains("lang=\"en\""), "no English left on the page");
         assert!(html.contains("<pre class=\"query-caret\" tabindex=\"0\">"));
         let caret = format!("{}^", " ".repeat(e.position - 1));
         assert!(html.contains(&caret), "the caret line");

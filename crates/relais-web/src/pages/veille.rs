@@ -465,7 +465,7 @@ pub async fn items(
 /// Why a search could not run, for the page.
 enum SearchFailure {
     Unavailable,
-    Query(String),
+    Query(relais_search::QueryError),
     Index(String),
 }
 
@@ -473,7 +473,20 @@ impl SearchFailure {
     fn message(&self, tr: &Tr) -> String {
         match self {
             SearchFailure::Unavailable => tr.t("veille-search-unavailable"),
-            SearchFailure::Query(m) => tr.t1("veille-search-bad-query", "reason", m),
+            SearchFailure::Query(e) => {
+                let mut args = relais_i18n::FluentArgs::new();
+                args.set("count", e.count);
+                args.set("max-chars", relais_search::MAX_QUERY_CHARS);
+                args.set("max-words", relais_search::MAX_QUERY_CLAUSES);
+                let key = format!("vsearch-{}", e.code);
+                let i18n = tr.i18n();
+                let reason = format!(
+                    "{} ({})",
+                    i18n.format(tr.locale, &key, Some(&args)),
+                    i18n.format(tr.locale, &format!("{key}-hint"), Some(&args))
+                );
+                tr.t1("veille-search-bad-query", "reason", &reason)
+            }
             SearchFailure::Index(m) => tr.t1("veille-search-failed", "reason", m),
         }
     }
@@ -501,7 +514,7 @@ fn search(
     q.offset = f.offset.max(0) as usize;
     match index.search(&q) {
         Ok(r) => Ok((r.total, r.hits)),
-        Err(relais_search::SearchError::Query(e)) => Err(SearchFailure::Query(e.to_string())),
+        Err(relais_search::SearchError::Query(e)) => Err(SearchFailure::Query(e)),
         Err(e) => Err(SearchFailure::Index(e.to_string())),
     }
 }

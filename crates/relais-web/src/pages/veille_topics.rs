@@ -13,9 +13,9 @@
 //! (invariant 28) and shows its explanation as nested lists, each part with
 //! "true"/"false" in words and where each word was found.
 //!
-//! The parser's messages and hints are English (`relais-veille` has no
-//! translations); they are marked `lang="en"` so screen readers read them in
-//! English on French pages.
+//! The parser's problems are shown in the reader's language: each
+//! [`relais_veille::Problem`] has a code, and `vquery-<code>` and
+//! `vquery-<code>-hint` say it with the problem's values.
 
 use super::{render, Base};
 use crate::ctx::{Ctx, WsCtx};
@@ -53,14 +53,29 @@ pub struct QueryProblem {
 }
 
 impl QueryProblem {
-    fn of(query: &str, e: &relais_veille::QueryError) -> QueryProblem {
+    fn of(query: &str, e: &relais_veille::QueryError, tr: &Tr) -> QueryProblem {
+        let (message, hint) = problem_text(tr, &e.problem);
         QueryProblem {
             position: e.position,
-            message: e.message.clone(),
-            hint: e.hint.clone(),
+            message,
+            hint,
             pointer: e.pointer(query),
         }
     }
+}
+
+/// A query problem's message and hint in the reader's language.
+pub fn problem_text(tr: &Tr, problem: &relais_veille::Problem) -> (String, String) {
+    let mut args = relais_i18n::FluentArgs::new();
+    for (name, value) in problem.args() {
+        args.set(name, value);
+    }
+    let key = format!("vquery-{}", problem.code());
+    let i18n = tr.i18n();
+    (
+        i18n.format(tr.locale, &key, Some(&args)),
+        i18n.format(tr.locale, &format!("{key}-hint"), Some(&args)),
+    )
 }
 
 /// The name of a kind of veille, in the reader's language.
@@ -249,7 +264,7 @@ pub fn check_topic(
     let query = form.query.trim();
     let mut problem = None;
     if let Err(e) = parse(&form.query) {
-        let p = QueryProblem::of(&form.query, &e);
+        let p = QueryProblem::of(&form.query, &e, tr);
         f = f.with_message("query", tr.n("vtopic-error-query", p.position));
         problem = Some(p);
     }
@@ -617,7 +632,7 @@ pub async fn test(
     if !query.is_empty() {
         match parse(&q.q) {
             Err(e) => {
-                let p = QueryProblem::of(&q.q, &e);
+                let p = QueryProblem::of(&q.q, &e, &tr);
                 form = form.with_message("q", tr.n("vtopic-error-query", p.position));
                 problem = Some(p);
                 status = StatusCode::UNPROCESSABLE_ENTITY;
