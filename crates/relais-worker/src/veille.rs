@@ -173,6 +173,9 @@ struct Memory {
     clusterers: HashMap<WorkspaceId, Clusterer>,
 }
 
+/// Pages of a Mastodon timeline read at most in one go.
+const MASTODON_PAGES: usize = 10;
+
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VeillePass {
@@ -273,7 +276,8 @@ impl VeilleWorker {
         Ok(())
     }
 
-    /// One pass: every source due at `now` (up to `concurrency` at a time).
+    /// One pass: every source due at `now` (up to `concurrency` at a time),
+    /// read and recorded on a clock that starts at `now`.
     pub async fn pass(
         &self,
         now: DateTime<Utc>,
@@ -289,11 +293,18 @@ impl VeilleWorker {
             sources: due.len(),
             ..VeillePass::default()
         };
+        // The pass runs on its own clock: `now` as given, advancing with
+        // real time (items, fetch records, back-off and the dead-source
+        // check all read it), so a pass asked for at a later instant behaves
+        // as it would then.
+        let clock = Clock {
+            offset: now - Utc::now(),
+        };
         let mut tasks = JoinSet::new();
         for source in due {
             let me = self.clone();
             let cancel = cancel.clone();
-            tasks.spawn(async move { me.read_source(source, &cancel).await });
+            tasks.spawn(async move { me.read_source(source, clock, &cancel).await });
         }
         while let Some(done) = tasks.join_next().await {
             match done {
@@ -319,23 +330,28 @@ impl VeilleWorker {
     async fn read_source(
         &self,
         source: Source,
+        clock: Clock,
         cancel: &CancellationToken,
     ) -> Result<SourceOutcome, StoreError> {
-        let started = Utc::now();
+        let started = clock.now();
         let read = match source.kind {
             SourceKind::Feed => self.read_feed(&source, started).await,
             SourceKind::Page => self.read_page(&source, started).await,
             SourceKind::MastodonTag | SourceKind::MastodonPublic => {
                 self.read_mastodon(&source, started).await
             }
-            SourceKind::Bluesky | SourceKind::Jetstream => self.read_stream(&source, cancel).await,
+            SourceKind::Bluesky | SourceKind::Jetstream => {
+                self.read_stream(&source, clock, cancel).await
+            }
         };
-        let now = Utc::now();
+        let now = clock.now();
         let mut outcome = SourceOutcome::default();
+        let mut more = false;
         let (mut rec, publications, retry_after) = match read {
             Ok(r) => {
                 outcome.new_items = r.new_items;
                 outcome.alerts = r.alerts;
+                more = r.more;
                 (r.record, r.publications, None)
             }
             Err(e) => {
@@ -358,8 +374,9 @@ impl VeilleWorker {
         } else {
             0
         };
-        let wait = if source.kind.is_stream() && rec.error.is_none() {
-            // A stream is read again at once, from its cursor.
+        let wait = if (source.kind.is_stream() || more) && rec.error.is_none() {
+            // A stream is read again at once, from its cursor; so is a
+            // timeline with more pages waiting.
             Duration::ZERO
         } else {
             schedule::next_interval(&schedule::ScheduleInput {
@@ -426,6 +443,7 @@ impl VeilleWorker {
                 publications: Vec::new(),
                 new_items: 0,
                 alerts: 0,
+                more: false,
             }),
             Fetched::Body {
                 body,
@@ -468,6 +486,7 @@ impl VeilleWorker {
                     publications,
                     new_items,
                     alerts,
+                    more: false,
                 })
             }
         }
@@ -503,6 +522,7 @@ impl VeilleWorker {
                     publications: Vec::new(),
                     new_items: 0,
                     alerts: 0,
+                    more: false,
                 })
             }
             Fetched::Body {
@@ -521,9 +541,14 @@ impl VeilleWorker {
         if let Some(old) = &source.page_text {
             if *old != text {
                 let diff = relais_fetch::watch::diff(old, &text);
+                // One item per change: keyed by the fetch that saw it, so a
+                // page coming back to an earlier text is told again, while a
+                // read cut short before its record is not (the same fetch
+                // number and text the next time).
                 let key = format!(
-                    "page:{}:{:016x}",
+                    "page:{}:{}:{:016x}",
                     source.id.0,
+                    source.fetches,
                     relais_veille::canon::key_hash(&text)
                 );
                 let raw = RawItem {
@@ -559,45 +584,58 @@ impl VeilleWorker {
             publications: Vec::new(),
             new_items,
             alerts,
+            more: false,
         })
     }
 
+    /// A Mastodon timeline from the stored cursor: page after page while the
+    /// server says more follow (up to [`MASTODON_PAGES`]; past that, the
+    /// next read comes at once), each page stored before the cursor moves
+    /// past it.
     async fn read_mastodon(&self, source: &Source, now: DateTime<Utc>) -> Result<Read, ReadError> {
         let instance = parse_url(&source.url)?;
-        let page = match source.kind {
-            SourceKind::MastodonTag => {
-                listen::mastodon_hashtag(
-                    &self.http,
-                    &instance,
-                    &source.tag,
-                    source.cursor.as_deref(),
-                    None,
-                )
-                .await
+        let mut cursor = source.cursor.clone();
+        let mut publications: Vec<DateTime<Utc>> = Vec::new();
+        let (mut new_items, mut alerts) = (0, 0);
+        let mut more = false;
+        for _ in 0..MASTODON_PAGES {
+            let page = match source.kind {
+                SourceKind::MastodonTag => {
+                    listen::mastodon_hashtag(
+                        &self.http,
+                        &instance,
+                        &source.tag,
+                        cursor.as_deref(),
+                        None,
+                    )
+                    .await
+                }
+                _ => {
+                    listen::mastodon_public(&self.http, &instance, false, cursor.as_deref(), None)
+                        .await
+                }
             }
-            _ => {
-                listen::mastodon_public(
-                    &self.http,
-                    &instance,
-                    false,
-                    source.cursor.as_deref(),
-                    None,
-                )
+            .map_err(ReadError::listen)?;
+            publications.extend(page.posts.iter().filter_map(|p| p.created_at));
+            let raws: Vec<RawItem> = page.posts.into_iter().rev().map(RawItem::from).collect();
+            let (n, a) = self
+                .ingest(source, &raws, now)
                 .await
+                .map_err(|e| ReadError::new(e.to_string(), 0))?;
+            new_items += n;
+            alerts += a;
+            if page.newest_id.is_some() {
+                cursor = page.newest_id;
+            }
+            more = page.has_more;
+            if !more {
+                break;
             }
         }
-        .map_err(ReadError::listen)?;
-        let publications: Vec<DateTime<Utc>> =
-            page.posts.iter().filter_map(|p| p.created_at).collect();
-        let raws: Vec<RawItem> = page.posts.into_iter().rev().map(RawItem::from).collect();
-        let (new_items, alerts) = self
-            .ingest(source, &raws, now)
-            .await
-            .map_err(|e| ReadError::new(e.to_string(), 0))?;
         Ok(Read {
             record: Record {
                 record: FetchRecord {
-                    cursor: page.newest_id,
+                    cursor,
                     ..FetchRecord::default()
                 },
                 hints: None,
@@ -606,6 +644,7 @@ impl VeilleWorker {
             publications,
             new_items,
             alerts,
+            more,
         })
     }
 
@@ -614,6 +653,7 @@ impl VeilleWorker {
     async fn read_stream(
         &self,
         source: &Source,
+        clock: Clock,
         cancel: &CancellationToken,
     ) -> Result<Read, ReadError> {
         let url = parse_url(&source.url)?;
@@ -651,7 +691,7 @@ impl VeilleWorker {
             if tokio::time::Instant::now() >= flush_at || batch.len() >= 500 {
                 if !batch.is_empty() {
                     let (n, a) = self
-                        .ingest(source, &batch, Utc::now())
+                        .ingest(source, &batch, clock.now())
                         .await
                         .map_err(|e| ReadError::new(e.to_string(), 0))?;
                     new_items += n;
@@ -663,7 +703,7 @@ impl VeilleWorker {
         }
         if !batch.is_empty() {
             let (n, a) = self
-                .ingest(source, &batch, Utc::now())
+                .ingest(source, &batch, clock.now())
                 .await
                 .map_err(|e| ReadError::new(e.to_string(), 0))?;
             new_items += n;
@@ -689,6 +729,7 @@ impl VeilleWorker {
                 publications: Vec::new(),
                 new_items,
                 alerts,
+                more: false,
             }),
         }
     }
@@ -1044,6 +1085,19 @@ fn parse_url(s: &str) -> Result<Url, ReadError> {
     Url::parse(s).map_err(|e| ReadError::new(format!("the address {s:?} is not a URL ({e})"), 0))
 }
 
+/// The clock of one pass: the instant it was asked for, advancing with
+/// real time.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    offset: ChronoDuration,
+}
+
+impl Clock {
+    fn now(self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}
+
 #[derive(Debug, Default)]
 struct SourceOutcome {
     new_items: usize,
@@ -1070,6 +1124,9 @@ struct Read {
     publications: Vec<DateTime<Utc>>,
     new_items: usize,
     alerts: usize,
+    /// More is waiting at the source now (a timeline's pages): read it
+    /// again at once.
+    more: bool,
 }
 
 /// Why reading a source failed, in words for the source page.
