@@ -350,7 +350,8 @@ async fn a_topic_with_a_wrong_query_shows_where_and_saves_nothing() {
         // The parser's message and hint, in French.
         assert!(
             html.contains("la requête s’arrête là où un mot était attendu")
-                && html.contains("<p>terminez-la par un mot, une &#34;expression&#34; ou un groupe"),
+                && html
+                    .contains("<p>terminez-la par un mot, une &#34;expression&#34; ou un groupe"),
             "{html}"
         );
         assert!(!html.contains("lang=\"en\""), "no English left on the page");

@@ -1191,11 +1191,10 @@ impl Stream {
                     allow_private_addresses: allow_private,
                     ..FirehoseOptions::default()
                 };
-                // A new firehose source starts from the oldest event the
-                // server still has (its backfill window).
-                Stream::Firehose(
-                    listen::Firehose::connect(url, cursor.or(Some(0)), &options).await?,
-                )
+                // A new firehose source listens live, as a Jetstream one
+                // does: a relay's backfill window holds days of the whole
+                // network, which nobody adding a source means to download.
+                Stream::Firehose(listen::Firehose::connect(url, cursor, &options).await?)
             }
         })
     }

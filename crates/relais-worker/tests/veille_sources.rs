@@ -548,8 +548,8 @@ async fn mastodon_timelines_become_items_once_from_their_stored_cursor() {
 async fn sessions_until(store: &Store, w: &World, id: SourceId, want: &[String]) -> (usize, usize) {
     let cancel = CancellationToken::new();
     let (mut new_items, mut sessions) = (0, 0);
-    // The first sessions read the whole backfill window, which every test
-    // before this one filled.
+    // Sessions run one after the other until the posts are in (a session
+    // lasts three seconds).
     let deadline = tokio::time::Instant::now() + 3 * WAIT;
     loop {
         let pass = w.worker.pass(Utc::now(), &cancel).await.unwrap();
@@ -572,6 +572,32 @@ async fn firehose_scenario(store: &Store, pds: &TestPds, slug: &str) {
     let w = world(store, slug, None).await;
     let me = Actor::user(&w.cm);
     let alice = pds.create_account().await.unwrap();
+    // Written before the source exists: a new source listens live, so this
+    // one never arrives.
+    let (before, _) = pds
+        .create_post(&alice, "Grève d'avant la source", &["fr"], Utc::now())
+        .await
+        .unwrap();
+    // The PDS hands sequenced events to its live subscribers shortly after
+    // the write; let it, so that the post is truly in the past.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let s = store
+        .add_source(
+            &me,
+            w.ws.id,
+            &new_source(SourceKind::Bluesky, &pds.url, "", ""),
+        )
+        .await
+        .unwrap();
+
+    // Posts written while the first session listens.
+    let cancel = CancellationToken::new();
+    let session = {
+        let worker = w.worker.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move { worker.pass(Utc::now(), &cancel).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
     let mut uris = Vec::new();
     for text in [
         "Grève générale des cheminots demain",
@@ -585,22 +611,18 @@ async fn firehose_scenario(store: &Store, pds: &TestPds, slug: &str) {
             .unwrap();
         uris.push(uri);
     }
-    let s = store
-        .add_source(
-            &me,
-            w.ws.id,
-            &new_source(SourceKind::Bluesky, &pds.url, "", ""),
-        )
-        .await
-        .unwrap();
-
-    // From the start of the PDS's backfill window until alice's posts are
-    // in: each event stored once (other tests' posts come along).
-    let (new_first, _) = sessions_until(store, &w, s.id, &uris).await;
+    let pass = session.await.unwrap().unwrap();
+    assert_eq!((pass.sources, pass.failed), (1, 0), "{pass:?}");
+    let (more, _) = sessions_until(store, &w, s.id, &uris).await;
+    let new_first = pass.new_items + more;
     let items = items_of(store, &w, s.id).await;
     assert_eq!(new_first, items.len(), "every new item counted once");
     let keys = key_counts(&items);
     assert!(keys.values().all(|n| *n == 1), "{keys:?}");
+    assert!(
+        !keys.contains_key(&before),
+        "a new source does not read the past"
+    );
     let strike = items.iter().find(|v| v.item.dedup_key == uris[0]).unwrap();
     assert_eq!(strike.item.text, "Grève générale des cheminots demain");
     assert_eq!(strike.item.author.as_deref(), Some(alice.did.as_str()));
