@@ -145,6 +145,11 @@ pub async fn seed_demo(store: &Store, password_hash: &str) -> Result<DemoOutcome
             }
         }
         seed_editorial(store, &ws).await?;
+        // Veille goes to the theatre, whose people (owner, manager) try it
+        // there; the other workspaces start with an empty veille.
+        if ws.slug == "theatre-lumiere" {
+            seed_veille(store, &ws).await?;
+        }
     }
     Ok(DemoOutcome::Created)
 }
@@ -199,6 +204,107 @@ async fn seed_editorial(store: &Store, ws: &Workspace) -> Result<()> {
                 ws.id,
                 entry.id,
                 "Pouvez-vous reprendre la photo ? On ne voit pas assez le produit. Le texte me va.",
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Veille for one workspace: a topic per kind of veille and a fortnight of
+/// items (about three a day, some negative, one story told by two sites),
+/// then this hour's burst of one story, with the spike alert the worker
+/// would have raised for it (the same rule: the same hour of the previous
+/// days, three standard deviations, at least ten items). The items have no
+/// source (the demo fetches nothing); the server indexes them for search
+/// when it creates its index.
+async fn seed_veille(store: &Store, ws: &Workspace) -> Result<()> {
+    use demo_data::{Story, BURST, STORIES, VEILLE_TOPICS};
+    use relais_core::veille::{AlertKind, NewItem, Polarity};
+    let actor = Actor::System("demo");
+    let mut topics = Vec::new();
+    for (name, kind, query) in VEILLE_TOPICS {
+        topics.push(
+            store
+                .save_topic(&actor, ws.id, None, name, *kind, query)
+                .await?
+                .id,
+        );
+    }
+    let now = crate::time::now();
+    let item = |n: usize, story: &Story, at, cluster: i64| {
+        let (polarity, sentiment) = match story.tone {
+            t if t < 0 => (Polarity::Negative, -0.62),
+            0 => (Polarity::Neutral, 0.0),
+            _ => (Polarity::Positive, 0.58),
+        };
+        let url = format!("https://{}/actualites/{n}", story.site);
+        NewItem {
+            dedup_key: url.clone(),
+            url: Some(url.clone()),
+            canonical_url: Some(url),
+            title: story.title.to_string(),
+            text: story.text.to_string(),
+            author: None,
+            lang: Some("fr".into()),
+            published_at: at,
+            date_issue: String::new(),
+            polarity,
+            sentiment,
+            cluster_id: cluster,
+            topics: story.topics.iter().map(|i| topics[*i]).collect(),
+        }
+    };
+    let mut items = Vec::new();
+    let hour = crate::veille::hour_of(now);
+    for n in 0..42usize {
+        let story = &STORIES[n % STORIES.len()];
+        // From 14 days ago to yesterday, at working hours.
+        let at = hour - chrono::Duration::days(14 - (n / 3) as i64)
+            + chrono::Duration::hours([-3i64, 1, 4][n % 3]);
+        items.push(item(n, story, at, 1_000 + n as i64));
+    }
+    // One story told by two sites: the same cluster.
+    let mut retold = item(100, &STORIES[0], hour - chrono::Duration::hours(26), 1_040);
+    retold.url = Some("https://sorties.example/actualites/prix-billets".into());
+    retold.canonical_url = retold.url.clone();
+    retold.dedup_key = "https://sorties.example/actualites/prix-billets".into();
+    items.push(retold);
+    let burst = 12;
+    for n in 0..burst {
+        let at = (now - chrono::Duration::minutes(2 + 3 * n as i64)).max(hour);
+        items.push(item(200 + n, &BURST, at, 2_000));
+    }
+    store.store_items(ws.id, None, &items, now).await?;
+    // The alert, by the worker's rule, from what was just stored.
+    let same_hour: Vec<f64> = {
+        let volumes = store
+            .topic_volume(topics[0], hour - chrono::Duration::days(14), hour)
+            .await?;
+        (1..=14)
+            .map(|d| {
+                let h = hour - chrono::Duration::days(d);
+                volumes
+                    .iter()
+                    .find(|v| v.hour == h)
+                    .map_or(0.0, |v| v.total as f64)
+            })
+            .collect()
+    };
+    let mean = same_hour.iter().sum::<f64>() / same_hour.len() as f64;
+    let sd =
+        (same_hour.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / same_hour.len() as f64).sqrt();
+    let threshold = (mean + 3.0 * sd).max(10.0);
+    if burst as f64 > threshold {
+        store
+            .record_alert(
+                ws.id,
+                topics[0],
+                AlertKind::Volume,
+                hour,
+                burst as i64,
+                mean,
+                threshold,
+                None,
             )
             .await?;
     }

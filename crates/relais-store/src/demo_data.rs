@@ -393,3 +393,64 @@ pub(crate) fn entries(
     }
     out
 }
+
+// ---- Veille ----
+
+/// The demo topics of Théâtre Lumière, one per kind of veille (001 C1.1):
+/// (name, kind, query).
+pub(crate) const VEILLE_TOPICS: &[(&str, relais_core::veille::VeilleKind, &str)] = &[
+    (
+        "Billetterie et public",
+        relais_core::veille::VeilleKind::Trade,
+        "billet* OR billetterie OR spectateur*",
+    ),
+    (
+        "Scène numérique",
+        relais_core::veille::VeilleKind::Technology,
+        "(scène OR spectacle* OR théâtre*) AND (numérique* OR immersi* OR captation*)",
+    ),
+    (
+        "Théâtre du Parc",
+        relais_core::veille::VeilleKind::Competition,
+        "\"Théâtre du Parc\"",
+    ),
+    (
+        "Droit du spectacle",
+        relais_core::veille::VeilleKind::Regulation,
+        "(loi OR décret OR arrêté) AND (spectacle* OR théâtre* OR intermittent*)",
+    ),
+];
+
+/// A demo veille story: the topics it matches (indexes in
+/// [`VEILLE_TOPICS`]), a site, a title, a text and its tone (-1, 0, 1).
+pub(crate) struct Story {
+    pub topics: &'static [usize],
+    pub site: &'static str,
+    pub title: &'static str,
+    pub text: &'static str,
+    pub tone: i8,
+}
+
+/// Stories told over the past fortnight, in turn (each one matches its
+/// topics' queries as written above, and no other).
+pub(crate) const STORIES: &[Story] = &[
+    Story { topics: &[0], site: "scenes-actu.example", title: "Le prix des billets inquiète les spectateurs", text: "Une enquête montre que les spectateurs renoncent à sortir : le billet moyen a pris 9 % en un an.", tone: -1 },
+    Story { topics: &[0], site: "culture-ville.example", title: "Une billetterie solidaire qui fait salle comble", text: "La billetterie solidaire ouvre les salles à de nouveaux publics, avec de très bons retours.", tone: 1 },
+    Story { topics: &[1], site: "innovation-culture.example", title: "La captation en direct arrive dans les petites salles", text: "Des compagnies testent la captation en direct de leur spectacle, une excellente façon de toucher un public éloigné.", tone: 1 },
+    Story { topics: &[1], site: "scenes-actu.example", title: "Le théâtre immersif coûte cher", text: "Monter un théâtre immersif demande un budget important, mais attire un public plus jeune.", tone: 0 },
+    Story { topics: &[2], site: "quartier-nord.example", title: "Le Théâtre du Parc annonce sa saison", text: "Le Théâtre du Parc dévoile une saison de vingt pièces, dont six créations.", tone: 0 },
+    Story { topics: &[2], site: "avis-sorties.example", title: "Avis : soirée ratée au Théâtre du Parc", text: "Des habitués du Théâtre du Parc se plaignent d'un son médiocre et d'une attente interminable.", tone: -1 },
+    Story { topics: &[3], site: "droit-culture.example", title: "Un décret sur la sécurité des lieux de spectacle", text: "Un décret précise les règles d'évacuation pour les lieux de spectacle de moins de 300 places.", tone: 0 },
+    Story { topics: &[3], site: "droit-culture.example", title: "Intermittents : la loi bientôt révisée", text: "La loi sur l'assurance chômage des intermittents pourrait évoluer ; la profession est partagée.", tone: 0 },
+    Story { topics: &[0], site: "culture-ville.example", title: "Billetterie en ligne : les frais font débat", text: "Les frais de service de la billetterie en ligne agacent les spectateurs, qui dénoncent des abus.", tone: -1 },
+    Story { topics: &[], site: "culture-ville.example", title: "Fête de la musique : le programme", text: "Concerts, bals et chorales dans toute la ville le 21 juin.", tone: 1 },
+];
+
+/// The burst of this hour: a ticketing story told by many sites.
+pub(crate) const BURST: Story = Story {
+    topics: &[0],
+    site: "reseau-culture.example",
+    title: "Panne géante de billetterie : des spectateurs furieux",
+    text: "La billetterie en ligne est en panne depuis ce matin : des spectateurs furieux dénoncent des billets perdus et un service injoignable.",
+    tone: -1,
+};

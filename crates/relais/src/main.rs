@@ -636,7 +636,7 @@ async fn serve(config: Config, demo: bool, demo_password: Option<String>) -> Res
 }
 
 /// Starts the veille worker when `[veille] worker` is on: first refills a
-/// rebuilt (empty) search index from the store, then reads the sources.
+/// rebuilt or empty search index from the store, then reads the sources.
 fn start_veille(
     config: &Config,
     store: &relais_store::Store,
@@ -651,7 +651,11 @@ fn start_veille(
     let stop = shutdown.clone();
     let store = store.clone();
     Ok(Some(tokio::spawn(async move {
-        if let Some(index) = index.filter(|i| i.rebuilt().is_some()) {
+        // A rebuilt index, or a new one beside stored items (the demo's, or
+        // a database restored into a fresh data directory), is refilled.
+        if let Some(index) =
+            index.filter(|i| i.rebuilt().is_some() || i.doc_count().is_ok_and(|n| n == 0))
+        {
             match veille_run::reindex(&store, &index).await {
                 Ok(n) => tracing::info!(items = n, "veille search index rebuilt"),
                 Err(e) => {

@@ -32,6 +32,8 @@ const CHART_HEIGHT: f64 = 220.0;
 /// Room on the left for the scale, and under the bars for the dates.
 const AXIS_LEFT: f64 = 40.0;
 const AXIS_BOTTOM: f64 = 24.0;
+/// Room on the right, so that the last date label is not cut.
+const AXIS_RIGHT: f64 = 24.0;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct VolumeQuery {
@@ -107,6 +109,7 @@ pub struct VolumePage {
     pub chart_height: f64,
     pub axis_left: f64,
     pub plot_bottom: f64,
+    pub plot_right: f64,
 }
 
 impl VolumePage {
@@ -184,7 +187,7 @@ fn items_link(slug: &str, topic: TopicId, range: VolumeRange, p: &VolumePeriod) 
 /// The bars and date labels of a series, in the chart's box.
 fn draw(range: VolumeRange, rows: &[Row], scale_max: i64, tr: &Tr) -> (Vec<Bar>, Vec<Tick>) {
     let n = rows.len().max(1) as f64;
-    let slot = (CHART_WIDTH - AXIS_LEFT) / n;
+    let slot = (CHART_WIDTH - AXIS_LEFT - AXIS_RIGHT) / n;
     let gap = (slot * 0.2).min(4.0);
     let plot_height = CHART_HEIGHT - AXIS_BOTTOM - 8.0;
     let bottom = CHART_HEIGHT - AXIS_BOTTOM;
@@ -364,6 +367,7 @@ pub async fn page(
         chart_height: CHART_HEIGHT,
         axis_left: AXIS_LEFT,
         plot_bottom: CHART_HEIGHT - AXIS_BOTTOM,
+        plot_right: CHART_WIDTH - AXIS_RIGHT,
     })
 }
 
