@@ -45,7 +45,7 @@ async fn call(
     };
     let r = w.send(b.body(body).unwrap()).await;
     let status = r.status();
-    if status.is_client_error() {
+    if status.is_client_error() || status.is_server_error() {
         assert_eq!(
             r.headers().get(header::CONTENT_TYPE).unwrap(),
             "application/problem+json",
@@ -206,7 +206,10 @@ async fn items_are_filtered_searched_and_bad_parameters_named() {
             .unwrap();
         assert_eq!(f1["title"], "La farine flambe", "[{label}]");
         assert_eq!(f1["canonical_url"], "https://presse.test/f1", "[{label}]");
-        assert_eq!(f1["url"], "https://presse.test/f1?utm_source=x", "[{label}]");
+        assert_eq!(
+            f1["url"], "https://presse.test/f1?utm_source=x",
+            "[{label}]"
+        );
         assert_eq!(f1["author"], "Camille", "[{label}]");
         assert_eq!(f1["lang"], "fr", "[{label}]");
         assert_eq!(f1["polarity"], "negative", "[{label}]");
@@ -235,7 +238,10 @@ async fn items_are_filtered_searched_and_bad_parameters_named() {
             ("tag=prix".to_string(), vec![ids[0].0]),
             ("lang=en".to_string(), vec![]),
             (format!("from={tomorrow}"), vec![]),
-            (format!("from={today}&to={today}&polarity=negative"), vec![ids[0].0]),
+            (
+                format!("from={today}&to={today}&polarity=negative"),
+                vec![ids[0].0],
+            ),
             ("source=999999".to_string(), vec![]),
         ] {
             let (status, list) = get(&w, &cm, &format!("{items}?{query}")).await;
@@ -270,7 +276,10 @@ async fn items_are_filtered_searched_and_bad_parameters_named() {
         assert_eq!(e["code"], "unclosed-quote", "[{label}]");
         assert_eq!(e["position"], 1, "[{label}] {en}");
         assert_eq!(f["code"], e["code"], "[{label}]");
-        assert_ne!(e["message"], f["message"], "[{label}] translated: {en} {fr}");
+        assert_ne!(
+            e["message"], f["message"],
+            "[{label}] translated: {en} {fr}"
+        );
         assert!(!e["hint"].as_str().unwrap().is_empty(), "[{label}]");
 
         // Bad parameters: each one named, all at once.
@@ -288,7 +297,11 @@ async fn items_are_filtered_searched_and_bad_parameters_named() {
             ("source=-2", "source"),
         ] {
             let (status, p) = get(&w, &cm, &format!("{items}?{query}")).await;
-            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{label}] {query}");
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "[{label}] {query}"
+            );
             assert_eq!(fields(&p), vec![field], "[{label}] {query}: {p}");
             assert!(!p["errors"][0]["message"].as_str().unwrap().is_empty());
         }
@@ -328,7 +341,10 @@ async fn topics_are_created_refused_with_the_parsers_position_and_have_a_volume(
             .iter()
             .map(|t| t["name"].as_str().unwrap())
             .collect();
-        assert!(names.contains(&"Grèves") && names.contains(&"Farine"), "[{label}]");
+        assert!(
+            names.contains(&"Grèves") && names.contains(&"Farine"),
+            "[{label}]"
+        );
         assert_eq!(count().await, 2, "[{label}]");
 
         // A query the parser refuses: its position, its code, the message in
@@ -410,14 +426,22 @@ async fn topics_are_created_refused_with_the_parsers_position_and_have_a_volume(
         assert_eq!(v["range"], "14d", "[{label}]");
         let periods = v["periods"].as_array().unwrap();
         assert_eq!(periods.len(), 14, "[{label}]");
-        let sum = |key: &str| periods.iter().map(|p| p[key].as_i64().unwrap()).sum::<i64>();
+        let sum = |key: &str| {
+            periods
+                .iter()
+                .map(|p| p[key].as_i64().unwrap())
+                .sum::<i64>()
+        };
         assert_eq!((sum("total"), sum("negative")), (4, 2), "[{label}]");
         let day = three_days_ago.format("%Y-%m-%d").to_string();
         let that_day = periods
             .iter()
             .find(|p| p["start"].as_str().unwrap().starts_with(&day))
             .unwrap();
-        assert_eq!((that_day["total"].as_i64(), that_day["negative"].as_i64()), (Some(3), Some(1)));
+        assert_eq!(
+            (that_day["total"].as_i64(), that_day["negative"].as_i64()),
+            (Some(3), Some(1))
+        );
         let (_, hourly) = get(&w, &cm, &format!("{volume}?range=48h")).await;
         assert_eq!(hourly["periods"].as_array().unwrap().len(), 48, "[{label}]");
         let (status, p) = get(&w, &cm, &format!("{volume}?range=7d")).await;
@@ -469,22 +493,48 @@ async fn sources_are_added_as_the_page_checks_them_with_their_figures() {
 
         // Refused as the page refuses them, every field named, nothing saved.
         for (body, field) in [
-            (json!({"kind": "feed", "url": "ftp://example.org/feed"}), "url"),
+            (
+                json!({"kind": "feed", "url": "ftp://example.org/feed"}),
+                "url",
+            ),
             (json!({"kind": "feed", "url": "javascript:alert(1)"}), "url"),
             (json!({"kind": "feed", "url": "https://"}), "url"),
             (json!({"kind": "feed", "url": ""}), "url"),
-            (json!({"kind": "pigeon", "url": "https://example.org/"}), "kind"),
-            (json!({"kind": "page", "url": "https://example.org/", "selector": "p["}), "selector"),
-            (json!({"kind": "mastodon_tag", "url": "https://m.example/", "tag": "two words"}), "tag"),
-            (json!({"kind": "feed", "url": "https://example.org/a", "interval": 0}), "interval"),
-            (json!({"kind": "feed", "url": "https://example.org/a", "interval": 100000000}), "interval"),
+            (
+                json!({"kind": "pigeon", "url": "https://example.org/"}),
+                "kind",
+            ),
+            (
+                json!({"kind": "page", "url": "https://example.org/", "selector": "p["}),
+                "selector",
+            ),
+            (
+                json!({"kind": "mastodon_tag", "url": "https://m.example/", "tag": "two words"}),
+                "tag",
+            ),
+            (
+                json!({"kind": "feed", "url": "https://example.org/a", "interval": 0}),
+                "interval",
+            ),
+            (
+                json!({"kind": "feed", "url": "https://example.org/a", "interval": 100000000}),
+                "interval",
+            ),
         ] {
             let (status, p) = call(&w, &cm, "POST", &sources, Some(body.clone()), "en").await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{label}] {body}");
             assert_eq!(fields(&p), vec![field], "[{label}] {body}: {p}");
             assert!(!p["errors"][0]["message"].as_str().unwrap().is_empty());
         }
-        let (status, p) = call(&w, &cm, "POST", &sources, Some(json!({"kind": "feed", "url": "x", "colour": 1})), "en").await;
+        let (status, p) = call(
+            &w,
+            &cm,
+            "POST",
+            &sources,
+            Some(json!({"kind": "feed", "url": "x", "colour": 1})),
+            "en",
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{label}] {p}");
         let (status, _) = call(
             &w,
@@ -541,12 +591,26 @@ async fn sources_are_added_as_the_page_checks_them_with_their_figures() {
         let s = &list[0];
         assert_eq!(s["kind"], "feed", "[{label}]");
         assert_eq!(s["state"], "failing", "[{label}]");
-        assert_eq!(s["failure_reason"], "HTTP 503 Service Unavailable", "[{label}]");
+        assert_eq!(
+            s["failure_reason"], "HTTP 503 Service Unavailable",
+            "[{label}]"
+        );
         assert_eq!(s["fetches"], 3, "[{label}]");
         assert_eq!(s["not_modified"], 1, "[{label}]");
         assert_eq!(s["bytes_downloaded"], 42_300, "[{label}]");
         assert_eq!(s["bytes_saved"], 150_000, "[{label}]");
         assert_eq!(s["items"], 0, "[{label}]");
+
+        // This world has no search index: a search says so (503), the
+        // filters still work.
+        let (status, p) = get(&w, &cm, &format!("{API}/items?q=farine")).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "[{label}] {p}");
+        assert!(
+            p["detail"].as_str().unwrap().contains("search"),
+            "[{label}] {p}"
+        );
+        let (status, _) = get(&w, &cm, &format!("{API}/items?polarity=neutral")).await;
+        assert_eq!(status, StatusCode::OK, "[{label}]");
         w.db.finish().await;
     }
 }

@@ -11,7 +11,9 @@ use super::ApiJson;
 use crate::ctx::{Ctx, WsCtx};
 use crate::error::{AppError, AppResult};
 use crate::pages::veille::{parse_day, search_items, search_problem_text, SearchFailure};
-use crate::pages::veille_sources::{check_source, interval_error, AddForm, Problem as SourceProblem};
+use crate::pages::veille_sources::{
+    check_source, interval_error, AddForm, Problem as SourceProblem,
+};
 use crate::pages::veille_topics::{problem_text, topic_problems, TopicForm, TopicProblem};
 use crate::render::{problem_response, Problem, ProblemField};
 use crate::tr::Tr;
@@ -246,23 +248,23 @@ fn item_filter(tr: &Tr, p: &ItemParams) -> Result<ItemFilter, Vec<ProblemField>>
     let from = day("from", &p.from);
     // The whole `to` day is included.
     let to = day("to", &p.to).map(|d| d + Duration::days(1));
-    let mut bounded = |name: &str, v: &Option<String>, min: i64, max: i64, default: i64| match text(v)
-    {
-        None => default,
-        Some(s) => match s.parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => n,
-            _ => {
-                let mut args = relais_i18n::FluentArgs::new();
-                args.set("min", min);
-                args.set("max", max);
-                let message = tr
-                    .i18n()
-                    .format(tr.locale, "vapi-error-bounded", Some(&args));
-                errors.push(at(name, "vapi-number-out-of-range", message));
-                default
-            }
-        },
-    };
+    let mut bounded =
+        |name: &str, v: &Option<String>, min: i64, max: i64, default: i64| match text(v) {
+            None => default,
+            Some(s) => match s.parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => n,
+                _ => {
+                    let mut args = relais_i18n::FluentArgs::new();
+                    args.set("min", min);
+                    args.set("max", max);
+                    let message = tr
+                        .i18n()
+                        .format(tr.locale, "vapi-error-bounded", Some(&args));
+                    errors.push(at(name, "vapi-number-out-of-range", message));
+                    default
+                }
+            },
+        };
     let limit = bounded("limit", &p.limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
     let offset = bounded("offset", &p.offset, 0, MAX_OFFSET, 0);
     if !errors.is_empty() {
@@ -426,7 +428,9 @@ pub async fn create_topic(
             let errors = problems
                 .into_iter()
                 .map(|p| match p {
-                    TopicProblem::Name(key) => at("name", key.trim_start_matches("error-"), tr.t(key)),
+                    TopicProblem::Name(key) => {
+                        at("name", key.trim_start_matches("error-"), tr.t(key))
+                    }
                     TopicProblem::Kind => {
                         at("kind", "vtopic-kind-invalid", tr.t("vtopic-error-kind"))
                     }
@@ -759,6 +763,9 @@ pub async fn list_alerts(
     State(state): State<AppState>,
     Extension(ws): Extension<WsCtx>,
 ) -> AppResult<Json<Vec<AlertOut>>> {
-    let alerts = state.store.list_alerts(ws.workspace.id, ALERTS_LISTED).await?;
+    let alerts = state
+        .store
+        .list_alerts(ws.workspace.id, ALERTS_LISTED)
+        .await?;
     Ok(Json(alerts.into_iter().map(AlertOut::from).collect()))
 }
