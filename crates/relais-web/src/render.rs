@@ -43,6 +43,13 @@ pub struct ProblemField {
     pub code: String,
     /// The message in the reader's language.
     pub message: String,
+    /// The character at fault in the field's text, from 1 (query and
+    /// search texts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<usize>,
+    /// How to fix it, in the reader's language, when there is more to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 /// Replaces bare error responses (no body type) by a page or a problem document.
@@ -139,9 +146,17 @@ pub fn problem(
                 field: f.field.to_string(),
                 code: f.code.to_string(),
                 message: tr.t(&format!("error-{}", f.code)),
+                position: None,
+                hint: None,
             })
             .collect(),
     };
+    problem_response(body)
+}
+
+/// A problem document as a response, with its status and media type.
+pub fn problem_response(body: Problem) -> Response {
+    let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut r = (status, axum::Json(body)).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,

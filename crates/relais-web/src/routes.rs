@@ -944,6 +944,56 @@ pub fn routes() -> Vec<RouteSpec> {
             api::publishing::delete_connection,
         ),
         // End of publishing routes (issue 4).
+        // Veille API (issue 5).
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}/veille/items",
+            Api,
+            Ws(Action::ViewVeille),
+            api::veille::list_items,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}/veille/topics",
+            Api,
+            Ws(Action::ViewVeille),
+            api::veille::list_topics,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/workspaces/{slug}/veille/topics",
+            Api,
+            Ws(Action::EditVeille),
+            api::veille::create_topic,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}/veille/topics/{topic_id}/volume",
+            Api,
+            Ws(Action::ViewVeille),
+            api::veille::topic_volume,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}/veille/sources",
+            Api,
+            Ws(Action::ViewVeille),
+            api::veille::list_sources,
+        ),
+        route(
+            post.clone(),
+            "/api/v1/workspaces/{slug}/veille/sources",
+            Api,
+            Ws(Action::EditVeille),
+            api::veille::add_source,
+        ),
+        route(
+            get.clone(),
+            "/api/v1/workspaces/{slug}/veille/alerts",
+            Api,
+            Ws(Action::ViewVeille),
+            api::veille::list_alerts,
+        ),
         // JSON API.
         route(
             get.clone(),

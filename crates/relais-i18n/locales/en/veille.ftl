@@ -196,3 +196,10 @@ veille-volume-items-label = { $count ->
     [one] 1 item
    *[other] { $count } items
 }
+
+## Veille API (issue 5): query parameters at fault.
+vapi-error-id = Give the id as a whole number.
+vapi-error-polarity = Choose positive, neutral or negative.
+vapi-error-starred = Write true or false.
+vapi-error-bounded = Give a whole number from { $min } to { $max }.
+vapi-error-range = Choose 48h, 14d or 90d.

@@ -196,3 +196,10 @@ veille-volume-items-label = { $count ->
     [one] 1 élément
    *[other] { $count } éléments
 }
+
+## Veille API (issue 5): query parameters at fault.
+vapi-error-id = Donnez l’identifiant sous forme de nombre entier.
+vapi-error-polarity = Choisissez positive, neutral ou negative.
+vapi-error-starred = Écrivez true ou false.
+vapi-error-bounded = Donnez un nombre entier de { $min } à { $max }.
+vapi-error-range = Choisissez 48h, 14d ou 90d.

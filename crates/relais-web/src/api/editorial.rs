@@ -43,6 +43,8 @@ pub fn path_problem(tr: &Tr, errors: &[(String, &'static str)]) -> Response {
                 field: field.clone(),
                 code: code.to_string(),
                 message: tr.t(&format!("error-{code}")),
+                position: None,
+                hint: None,
             })
             .collect(),
     };

@@ -15,6 +15,8 @@ pub mod openapi;
 // Publishing (issue 4).
 pub mod publishing;
 pub mod users;
+// Veille (issue 5).
+pub mod veille;
 pub mod workspaces;
 
 use crate::error::AppError;
@@ -87,6 +89,15 @@ fn leak_field(f: &str) -> &'static str {
         "service",
         "instance",
         "access_token",
+        // Veille (issue 5).
+        "kind",
+        "query",
+        "url",
+        "selector",
+        "tag",
+        "title",
+        "category",
+        "interval",
     ];
     KNOWN.iter().find(|k| **k == f).copied().unwrap_or("body")
 }

@@ -39,6 +39,9 @@ impl Modify for BearerAuth {
         // Publishing (issue 4).
         super::publishing::deliveries, super::publishing::reschedule,
         super::publishing::health, super::publishing::put_connection, super::publishing::delete_connection,
+        // Veille (issue 5).
+        super::veille::list_items, super::veille::list_topics, super::veille::create_topic, super::veille::topic_volume,
+        super::veille::list_sources, super::veille::add_source, super::veille::list_alerts,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth)

@@ -311,7 +311,8 @@ impl ItemsPage {
     }
 }
 
-fn parse_day(s: &str) -> Option<DateTime<Utc>> {
+/// A day typed as `YYYY-MM-DD`, as the instant it starts (UTC).
+pub fn parse_day(s: &str) -> Option<DateTime<Utc>> {
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
     Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?))
 }
@@ -371,32 +372,23 @@ pub async fn items(
                 .map(ItemRow::plain)
                 .collect();
         } else {
-            // The index knows no curation (stars, tags, stories): those
-            // filters apply to the hits.
-            match search(&state, id.0, text, &filter) {
-                Ok((n, hits)) => {
-                    total = Some(n);
-                    let ids: Vec<ItemId> = hits.iter().map(|h| ItemId(h.item_id)).collect();
-                    let views = state.store.items_by_ids(id, &ids).await?;
-                    rows = views
+            match search_items(&state, id, text, &filter, (PAGE_SIZE as usize) * 4).await? {
+                Ok(found) => {
+                    total = Some(found.total);
+                    rows = found
+                        .items
                         .into_iter()
-                        .filter(|v| !filter.starred || v.item.starred)
-                        .filter(|v| filter.tag.as_ref().is_none_or(|t| v.tags.contains(t)))
-                        .filter(|v| filter.cluster.is_none_or(|c| v.item.cluster_id == c))
-                        .map(|view| {
-                            let hit = hits.iter().find(|h| h.item_id == view.item.id.0);
-                            match hit {
-                                Some(h) => ItemRow {
-                                    title_html: if h.title.fragment.is_empty() {
-                                        escape(&excerpt(&view.item.text, 80))
-                                    } else {
-                                        highlight(&h.title)
-                                    },
-                                    excerpt_html: highlight(&h.snippet),
-                                    view,
+                        .map(|(view, hit)| match hit {
+                            Some(h) => ItemRow {
+                                title_html: if h.title.fragment.is_empty() {
+                                    escape(&excerpt(&view.item.text, 80))
+                                } else {
+                                    highlight(&h.title)
                                 },
-                                None => ItemRow::plain(view),
-                            }
+                                excerpt_html: highlight(&h.snippet),
+                                view,
+                            },
+                            None => ItemRow::plain(view),
                         })
                         .collect();
                 }
@@ -462,11 +454,28 @@ pub async fn items(
     )
 }
 
-/// Why a search could not run, for the page.
-enum SearchFailure {
+/// Why a search could not run.
+pub enum SearchFailure {
+    /// The server has no search index.
     Unavailable,
+    /// The search text cannot be understood.
     Query(relais_search::QueryError),
+    /// The index failed (the detail is for the logs).
     Index(String),
+}
+
+/// A search text's problem and how to fix it, in the reader's language.
+pub fn search_problem_text(tr: &Tr, e: &relais_search::QueryError) -> (String, String) {
+    let mut args = relais_i18n::FluentArgs::new();
+    args.set("count", e.count);
+    args.set("max-chars", relais_search::MAX_QUERY_CHARS);
+    args.set("max-words", relais_search::MAX_QUERY_CLAUSES);
+    let key = format!("vsearch-{}", e.code);
+    let i18n = tr.i18n();
+    (
+        i18n.format(tr.locale, &key, Some(&args)),
+        i18n.format(tr.locale, &format!("{key}-hint"), Some(&args)),
+    )
 }
 
 impl SearchFailure {
@@ -474,17 +483,8 @@ impl SearchFailure {
         match self {
             SearchFailure::Unavailable => tr.t("veille-search-unavailable"),
             SearchFailure::Query(e) => {
-                let mut args = relais_i18n::FluentArgs::new();
-                args.set("count", e.count);
-                args.set("max-chars", relais_search::MAX_QUERY_CHARS);
-                args.set("max-words", relais_search::MAX_QUERY_CLAUSES);
-                let key = format!("vsearch-{}", e.code);
-                let i18n = tr.i18n();
-                let reason = format!(
-                    "{} ({})",
-                    i18n.format(tr.locale, &key, Some(&args)),
-                    i18n.format(tr.locale, &format!("{key}-hint"), Some(&args))
-                );
+                let (message, hint) = search_problem_text(tr, e);
+                let reason = format!("{message} ({hint})");
                 tr.t1("veille-search-bad-query", "reason", &reason)
             }
             SearchFailure::Index(m) => tr.t1("veille-search-failed", "reason", m),
@@ -492,11 +492,49 @@ impl SearchFailure {
     }
 }
 
+/// What a search found: how many items match the text and the index's
+/// filters, and this page of them with their hits.
+pub struct Found {
+    pub total: usize,
+    pub items: Vec<(ItemView, Option<relais_search::Hit>)>,
+}
+
+/// Searches the workspace's items for `text`, filtered by `f` (its topic,
+/// source, language, polarity and dates in the index; the index knows no
+/// curation, so stars, tags and stories filter the hits), reading `limit`
+/// hits from `f.offset`.
+pub async fn search_items(
+    state: &AppState,
+    ws: relais_core::WorkspaceId,
+    text: &str,
+    f: &ItemFilter,
+    limit: usize,
+) -> AppResult<Result<Found, SearchFailure>> {
+    let (total, hits) = match search(state, ws.0, text, f, limit) {
+        Ok(found) => found,
+        Err(e) => return Ok(Err(e)),
+    };
+    let ids: Vec<ItemId> = hits.iter().map(|h| ItemId(h.item_id)).collect();
+    let views = state.store.items_by_ids(ws, &ids).await?;
+    let items = views
+        .into_iter()
+        .filter(|v| !f.starred || v.item.starred)
+        .filter(|v| f.tag.as_ref().is_none_or(|t| v.tags.contains(t)))
+        .filter(|v| f.cluster.is_none_or(|c| v.item.cluster_id == c))
+        .map(|view| {
+            let hit = hits.iter().find(|h| h.item_id == view.item.id.0).cloned();
+            (view, hit)
+        })
+        .collect();
+    Ok(Ok(Found { total, items }))
+}
+
 fn search(
     state: &AppState,
     ws: i64,
     text: &str,
     f: &ItemFilter,
+    limit: usize,
 ) -> Result<(usize, Vec<relais_search::Hit>), SearchFailure> {
     let index = state.search().ok_or(SearchFailure::Unavailable)?;
     let mut q = relais_search::SearchQuery::new(ws, text);
@@ -510,7 +548,7 @@ fn search(
     });
     q.from = f.from;
     q.to = f.to;
-    q.limit = (PAGE_SIZE as usize) * 4;
+    q.limit = limit;
     q.offset = f.offset.max(0) as usize;
     match index.search(&q) {
         Ok(r) => Ok((r.total, r.hits)),

@@ -173,7 +173,7 @@ impl SourcesPage {
 }
 
 /// The interval error, with its bounds.
-fn interval_error(tr: &Tr) -> String {
+pub fn interval_error(tr: &Tr) -> String {
     let mut args = relais_i18n::FluentArgs::new();
     args.set("min", MIN_INTERVAL_SECS / 60);
     args.set("max", MAX_INTERVAL_SECS / 60);

@@ -240,42 +240,73 @@ pub struct CheckedTopic {
     pub query: String,
 }
 
+/// Why a typed topic was refused, field by field (shared by the topic form
+/// and the API).
+#[derive(Debug, Clone)]
+pub enum TopicProblem {
+    /// The name, with its message key (`error-required`, `error-too-long`).
+    Name(&'static str),
+    /// The kind is not one of the four.
+    Kind,
+    /// The parser refused the query (as typed, so positions point into it).
+    Query(relais_veille::QueryError),
+}
+
+/// Checks a typed topic: every problem, in the form's order (name, kind,
+/// query).
+pub fn topic_problems(form: &TopicForm) -> Result<CheckedTopic, Vec<TopicProblem>> {
+    let mut problems = Vec::new();
+    let name = form.name.trim();
+    if name.is_empty() {
+        problems.push(TopicProblem::Name("error-required"));
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        problems.push(TopicProblem::Name("error-too-long"));
+    }
+    let kind = VeilleKind::parse(form.kind.trim());
+    if kind.is_none() {
+        problems.push(TopicProblem::Kind);
+    }
+    // Parsed as typed, so the position points into the text as typed.
+    if let Err(e) = parse(&form.query) {
+        problems.push(TopicProblem::Query(e));
+    }
+    match kind {
+        Some(kind) if problems.is_empty() => Ok(CheckedTopic {
+            name: name.to_string(),
+            kind,
+            query: form.query.trim().to_string(),
+        }),
+        _ => Err(problems),
+    }
+}
+
 /// Checks a typed topic. On error: the form with each message at its field,
 /// and the parser's problem for the query field.
 pub fn check_topic(
     tr: &Tr,
     form: &TopicForm,
 ) -> Result<CheckedTopic, Box<(FormState, Option<QueryProblem>)>> {
+    let problems = match topic_problems(form) {
+        Ok(checked) => return Ok(checked),
+        Err(problems) => problems,
+    };
     let mut f = FormState::new("topic-")
         .keep("name", &form.name)
         .keep("kind", &form.kind)
         .keep("query", &form.query);
-    let name = form.name.trim();
-    if name.is_empty() {
-        f = f.with_message("name", tr.t("error-required"));
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        f = f.with_message("name", tr.t("error-too-long"));
+    let mut query_problem = None;
+    for p in problems {
+        match p {
+            TopicProblem::Name(key) => f = f.with_message("name", tr.t(key)),
+            TopicProblem::Kind => f = f.with_message("kind", tr.t("vtopic-error-kind")),
+            TopicProblem::Query(e) => {
+                let qp = QueryProblem::of(&form.query, &e, tr);
+                f = f.with_message("query", tr.n("vtopic-error-query", qp.position));
+                query_problem = Some(qp);
+            }
+        }
     }
-    let kind = VeilleKind::parse(form.kind.trim());
-    if kind.is_none() {
-        f = f.with_message("kind", tr.t("vtopic-error-kind"));
-    }
-    // Parsed as typed, so the position points into the text on the page.
-    let query = form.query.trim();
-    let mut problem = None;
-    if let Err(e) = parse(&form.query) {
-        let p = QueryProblem::of(&form.query, &e, tr);
-        f = f.with_message("query", tr.n("vtopic-error-query", p.position));
-        problem = Some(p);
-    }
-    match kind {
-        Some(kind) if !f.has_errors() => Ok(CheckedTopic {
-            name: name.to_string(),
-            kind,
-            query: query.to_string(),
-        }),
-        _ => Err(Box::new((f, problem))),
-    }
+    Err(Box::new((f, query_problem)))
 }
 
 /// `POST /w/{slug}/veille/topics`: a new topic.
