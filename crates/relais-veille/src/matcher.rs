@@ -60,6 +60,10 @@ const NONE: u32 = u32::MAX;
 /// `u32`, [`NONE`] excluded).
 const MAX_IDS: usize = NONE as usize - 1;
 
+/// The most clauses a topic is made a candidate by (see
+/// [`Matcher::clauses`]): the most selective ones are kept.
+const MAX_CLAUSES: usize = 8;
+
 /// The multiplier of the word hash: the 64-bit fraction of the golden
 /// ratio, odd and with well-spread bits.
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -454,9 +458,21 @@ pub struct Matcher {
     long_prefix_lens: Vec<usize>,
     /// The phrases, when there are any.
     phrases: Option<Phrases>,
-    /// For each pattern, the topics it makes candidates (see
-    /// [`Matcher::triggers`]).
-    pattern_topics: Vec<Vec<u32>>,
+    /// How many patterns.
+    pattern_total: usize,
+    /// For each pattern `p`, the clauses it satisfies are
+    /// `pattern_clauses[clause_start[p]..clause_start[p + 1]]` (see
+    /// [`Matcher::clauses`]).
+    clause_start: Vec<u32>,
+    pattern_clauses: Vec<u32>,
+    /// The topic of each clause.
+    clause_topic: Vec<u32>,
+    /// How many clauses each topic has (0 for the topics in `always`).
+    topic_clauses: Vec<u32>,
+    /// For each pattern, whether an evaluation may need where it was hit
+    /// (a NEAR operand, a `title:` or exact literal); the others only need
+    /// to know that it was.
+    needs_positions: Vec<bool>,
     /// For each literal, its pattern when finding it is all it takes (a
     /// word, prefix or phrase of the title or the text, not exact), else
     /// [`NONE`]: what most evaluations read, packed.
@@ -479,8 +495,16 @@ pub struct Scratch {
     /// For each pattern: the `stamp` of the last document it was hit in, and
     /// then its first and last hits there (indexes into `hits`).
     patterns: Vec<[u32; 3]>,
-    topic_seen: Vec<u32>,
+    /// For each topic, the `stamp` of the last document where one of its
+    /// clauses was satisfied, and how many of them were there.
+    topic_seen: Vec<(u32, u32)>,
+    /// For each clause, the `stamp` of the last document where it was
+    /// satisfied.
+    clause_seen: Vec<u32>,
     candidates: Vec<u32>,
+    /// Record where every pattern is hit, not only those evaluations need
+    /// (for explanations).
+    all_positions: bool,
     stamp: u32,
     /// How many words the title has (the text's words come after).
     title_words: u32,
@@ -693,23 +717,59 @@ impl Matcher {
             long_prefix_lens,
             phrases,
             pattern_len,
-            pattern_topics: vec![Vec::new(); patterns.len()],
+            pattern_total: patterns.len(),
+            clause_start: Vec::new(),
+            pattern_clauses: Vec::new(),
+            clause_topic: Vec::new(),
+            topic_clauses: vec![0; topics.len()],
+            needs_positions: vec![false; patterns.len()],
             lit_pattern,
             always: Vec::new(),
         };
-        // Each topic is a candidate when one of its trigger patterns is hit;
-        // a topic without triggers is evaluated for every document.
+        // Each topic is a candidate when each of its clauses has a pattern
+        // hit; a topic without clauses is evaluated for every document.
+        let mut by_pattern: Vec<Vec<u32>> = vec![Vec::new(); patterns.len()];
         for t in 0..m.roots.len() {
-            match m.triggers(&m.roots[t]) {
-                Some(patterns) => {
-                    for p in patterns {
-                        if m.pattern_topics[p].last() != Some(&(t as u32)) {
-                            m.pattern_topics[p].push(t as u32);
-                        }
-                    }
-                }
-                None => m.always.push(t as u32),
+            let mut clauses = m.clauses(&m.roots[t]);
+            for c in &mut clauses {
+                c.sort_unstable();
+                c.dedup();
             }
+            clauses.sort_unstable();
+            clauses.dedup();
+            // The most selective few are enough: any subset of the necessary
+            // clauses is necessary.
+            clauses.sort_by_key(|c| m.trigger_cost(c));
+            clauses.truncate(MAX_CLAUSES);
+            if clauses.is_empty() {
+                m.always.push(t as u32);
+                continue;
+            }
+            too_large("clauses", m.clause_topic.len() + clauses.len())?;
+            m.topic_clauses[t] = clauses.len() as u32;
+            for c in clauses {
+                let id = m.clause_topic.len() as u32;
+                m.clause_topic.push(t as u32);
+                for p in c {
+                    by_pattern[p].push(id);
+                }
+            }
+        }
+        m.clause_start.push(0);
+        for ids in by_pattern {
+            m.pattern_clauses.extend(ids);
+            too_large("clause entries", m.pattern_clauses.len())?;
+            m.clause_start.push(m.pattern_clauses.len() as u32);
+        }
+        for l in &m.lits {
+            if let Some(p) = l.pattern {
+                if l.literal.scope != Scope::Any || l.literal.exact.is_some() {
+                    m.needs_positions[p] = true;
+                }
+            }
+        }
+        for root in &m.roots {
+            mark_near_positions(root, &m.lits, &mut m.needs_positions);
         }
         Ok(m)
     }
@@ -731,45 +791,38 @@ impl Matcher {
     /// How many patterns (distinct words, prefixes and phrases of the title
     /// or the text) the matcher looks for.
     pub fn pattern_count(&self) -> usize {
-        self.pattern_topics.len()
+        self.pattern_total
     }
 
-    /// Patterns one of which must be hit for `node` to be true (the fewest
-    /// and longest such set found), or `None` when it can be true with no
-    /// hit (`NOT a`, `lang:fr`, `author:x`). Sorted, without duplicates.
-    fn triggers(&self, node: &Node) -> Option<Vec<usize>> {
+    /// Clauses that must all hold for `node` to be true: each clause is a
+    /// set of patterns one of which must be hit. Empty when nothing is
+    /// known to be needed (`NOT a`, `lang:fr`, `author:x`).
+    fn clauses(&self, node: &Node) -> Vec<Vec<usize>> {
         match node {
-            // All must hold: any one's triggers will do; take the cheapest.
-            Node::And(of) => of
-                .iter()
-                .filter_map(|n| self.triggers(n))
-                .min_by_key(|set| self.trigger_cost(set)),
-            // One must hold: all of theirs.
+            // All must hold: so must all their clauses.
+            Node::And(of) => of.iter().flat_map(|n| self.clauses(n)).collect(),
+            // One must hold: one clause of each, joined, is needed.
             Node::Or(of) => {
                 let mut all = Vec::new();
                 for n in of {
-                    all.extend(self.triggers(n)?);
+                    let Some(best) = self
+                        .clauses(n)
+                        .into_iter()
+                        .min_by_key(|c| self.trigger_cost(c))
+                    else {
+                        return Vec::new();
+                    };
+                    all.extend(best);
                 }
-                all.sort_unstable();
-                all.dedup();
-                Some(all)
+                vec![all]
             }
-            Node::Not(_) | Node::Site(_) | Node::Lang(_) => None,
-            Node::Lit(l) => self.lits[*l].pattern.map(|p| vec![p]),
+            Node::Not(_) | Node::Site(_) | Node::Lang(_) => Vec::new(),
+            Node::Lit(l) => self.lits[*l].pattern.map(|p| vec![p]).into_iter().collect(),
             Node::Near { left, right, .. } => {
                 let side = |ids: &[usize]| -> Option<Vec<usize>> {
-                    let mut v: Vec<usize> = ids
-                        .iter()
-                        .map(|&l| self.lits[l].pattern)
-                        .collect::<Option<_>>()?;
-                    v.sort_unstable();
-                    v.dedup();
-                    Some(v)
+                    ids.iter().map(|&l| self.lits[l].pattern).collect()
                 };
-                [side(left), side(right)]
-                    .into_iter()
-                    .flatten()
-                    .min_by_key(|set| self.trigger_cost(set))
+                [side(left), side(right)].into_iter().flatten().collect()
             }
         }
     }
@@ -816,20 +869,21 @@ impl Matcher {
         if s.stamp == 0 {
             // Wrapped: forget every old stamp.
             s.patterns.iter_mut().for_each(|x| x[0] = 0);
-            s.topic_seen.iter_mut().for_each(|x| *x = 0);
+            s.topic_seen.iter_mut().for_each(|x| *x = (0, 0));
+            s.clause_seen.iter_mut().for_each(|x| *x = 0);
             s.stamp = 1;
         }
         let stamp = s.stamp;
-        let patterns = self.pattern_topics.len();
-        s.patterns.resize(patterns, [0, NONE, NONE]);
-        s.topic_seen.resize(self.roots.len(), 0);
+        s.patterns.resize(self.pattern_total, [0, NONE, NONE]);
+        s.topic_seen.resize(self.roots.len(), (0, 0));
+        s.clause_seen.resize(self.clause_topic.len(), 0);
         s.hits.clear();
         s.candidates.clear();
         s.raw = None;
         s.author = None;
         s.source = None;
         for &t in &self.always {
-            s.topic_seen[t as usize] = stamp;
+            s.topic_seen[t as usize] = (stamp, 0);
             s.candidates.push(t);
         }
         let mut word = std::mem::take(&mut s.word);
@@ -938,25 +992,46 @@ impl Matcher {
     }
 
     /// Records a hit of pattern `p` starting at word `start`; the first in
-    /// this document makes its topics candidates.
+    /// this document satisfies its clauses, and a topic whose clauses are
+    /// then all satisfied becomes a candidate.
     #[inline]
     fn hit(&self, s: &mut Scratch, p: u32, start: u32) {
-        let idx = s.hits.len() as u32;
-        s.hits.push((start, NONE));
         let p = p as usize;
         let stamp = s.stamp;
+        let positions = s.all_positions || self.needs_positions[p];
         let state = &mut s.patterns[p];
         if state[0] == stamp {
-            let last = state[2] as usize;
-            state[2] = idx;
-            s.hits[last].1 = idx;
+            if positions {
+                let idx = s.hits.len() as u32;
+                let last = state[2] as usize;
+                state[2] = idx;
+                s.hits.push((start, NONE));
+                s.hits[last].1 = idx;
+            }
             return;
         }
-        *state = [stamp, idx, idx];
-        for &t in &self.pattern_topics[p] {
-            if s.topic_seen[t as usize] != s.stamp {
-                s.topic_seen[t as usize] = s.stamp;
-                s.candidates.push(t);
+        if positions {
+            let idx = s.hits.len() as u32;
+            *state = [stamp, idx, idx];
+            s.hits.push((start, NONE));
+        } else {
+            *state = [stamp, NONE, NONE];
+        }
+        let (from, to) = (self.clause_start[p], self.clause_start[p + 1]);
+        for &c in &self.pattern_clauses[from as usize..to as usize] {
+            let seen = &mut s.clause_seen[c as usize];
+            if *seen == stamp {
+                continue;
+            }
+            *seen = stamp;
+            let t = self.clause_topic[c as usize] as usize;
+            let topic = &mut s.topic_seen[t];
+            if topic.0 != stamp {
+                *topic = (stamp, 0);
+            }
+            topic.1 += 1;
+            if topic.1 == self.topic_clauses[t] {
+                s.candidates.push(t as u32);
             }
         }
     }
@@ -1134,7 +1209,10 @@ impl Matcher {
     /// its value and what was found.
     pub fn explain(&self, t: usize, doc: &Document<'_>) -> Option<Explanation> {
         let root = self.roots.get(t)?;
-        let mut s = Scratch::new();
+        let mut s = Scratch {
+            all_positions: true,
+            ..Scratch::default()
+        };
         self.scan(doc, &mut s);
         Some(self.explain_node(root, doc, &mut s))
     }
@@ -1243,6 +1321,27 @@ fn sequence_at(words: &[String], i: usize, want: &[String], prefix: bool) -> boo
             }
         })
     })
+}
+
+/// Marks the patterns of the NEAR operands under `node`: evaluating a NEAR
+/// needs where its operands were hit.
+fn mark_near_positions(node: &Node, lits: &[Lit], needs: &mut [bool]) {
+    match node {
+        Node::And(of) | Node::Or(of) => {
+            for n in of {
+                mark_near_positions(n, lits, needs);
+            }
+        }
+        Node::Not(n) => mark_near_positions(n, lits, needs),
+        Node::Near { left, right, .. } => {
+            for &l in left.iter().chain(right) {
+                if let Some(p) = lits[l].pattern {
+                    needs[p] = true;
+                }
+            }
+        }
+        Node::Lit(_) | Node::Site(_) | Node::Lang(_) => {}
+    }
 }
 
 fn site_matches(site: &str, host: &str) -> bool {
@@ -1503,7 +1602,9 @@ mod tests {
         let m = topics(&pairs);
         let mut every = m.clone();
         every.always = (0..every.roots.len() as u32).collect();
-        every.pattern_topics.iter_mut().for_each(Vec::clear);
+        every.topic_clauses.iter_mut().for_each(|c| *c = 0);
+        every.pattern_clauses.clear();
+        every.clause_start.iter_mut().for_each(|c| *c = 0);
         assert!(
             m.always.len() < queries.len() / 2,
             "most topics have triggers"
