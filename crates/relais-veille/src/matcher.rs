@@ -71,24 +71,63 @@ const K: u64 = 0x9E37_79B9_7F4A_7C15;
 /// The word hash before any byte.
 const SEED: u64 = 0x2545_F491_4F6C_DD1D;
 
-/// One byte more of the word hash. The hash of every prefix of a word comes
-/// on the way to the hash of the word, which is what lets the prefixes of
-/// all lengths be tested in the same pass. Its high bits are well mixed
-/// (the multiplication carries every bit upwards); see [`finish`].
+/// The first `min(8, len)` bytes of `w`, little-endian, zero-padded: for
+/// `k` ≤ 8, `chunk(&w[..k])` is `chunk(w)` masked to its first `k` bytes,
+/// which lets the prefixes of a word be hashed from one load. Overlapping
+/// loads, no copy: `w` is read within its bounds.
 #[inline]
-fn step(h: u64, b: u8) -> u64 {
-    (h ^ u64::from(b)).wrapping_mul(K)
+fn chunk(w: &[u8]) -> u64 {
+    let n = w.len();
+    if n >= 8 {
+        w.first_chunk::<8>().map_or(0, |c| u64::from_le_bytes(*c))
+    } else if n >= 4 {
+        let lo = w.first_chunk::<4>().map_or(0, |c| u32::from_le_bytes(*c));
+        let hi = w.last_chunk::<4>().map_or(0, |c| u32::from_le_bytes(*c));
+        u64::from(lo) | (u64::from(hi) << ((n - 4) * 8))
+    } else if n > 0 {
+        u64::from(w[0])
+            | (u64::from(w[n / 2]) << (n / 2 * 8))
+            | (u64::from(w[n - 1]) << ((n - 1) * 8))
+    } else {
+        0
+    }
 }
 
-/// The hash of a word or prefix for the tables: the high bits folded into
-/// the low ones, which the hash table uses to pick a bucket.
+/// `chunk(w)` kept to its first `k` bytes (`k` ≤ 8).
 #[inline]
-fn finish(h: u64) -> u64 {
-    h ^ (h >> 32)
+fn masked(c: u64, k: usize) -> u64 {
+    if k >= 8 {
+        c
+    } else {
+        c & ((1u64 << (k * 8)) - 1)
+    }
 }
 
+/// Multiplies and folds the 128-bit product: every bit of `a` reaches every
+/// bit of the result.
+#[inline]
+fn mix(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+/// The hash of a word's first 8 bytes (of a word of `len` ≤ 8 bytes, its
+/// hash), from its [`chunk`].
+#[inline]
+fn head_hash(c: u64, len: usize) -> u64 {
+    mix(c ^ SEED, K ^ len as u64)
+}
+
+/// The hash of a folded word or prefix, eight bytes at a time.
+#[inline]
 fn word_hash(w: &[u8]) -> u64 {
-    w.iter().fold(SEED, |h, &b| step(h, b))
+    let mut h = head_hash(chunk(w), w.len());
+    let mut rest = w.get(8..).unwrap_or_default();
+    while !rest.is_empty() {
+        h = mix(h ^ chunk(rest), K);
+        rest = rest.get(8..).unwrap_or_default();
+    }
+    h
 }
 
 /// The longest key kept inside its table entry; longer keys are boxed.
@@ -157,14 +196,14 @@ impl<V> Default for Table<V> {
 impl<V: Copy> Table<V> {
     #[inline]
     fn get(&self, h: u64, w: &[u8]) -> Option<&V> {
-        let hash = finish(h);
+        let hash = h;
         self.entries
             .find(hash, |(k, kh, _)| *kh == hash && k.is(w))
             .map(|(_, _, v)| v)
     }
 
     fn get_or_insert(&mut self, w: &[u8], default: V) -> &mut V {
-        let hash = finish(word_hash(w));
+        let hash = word_hash(w);
         let entry =
             match self
                 .entries
@@ -907,20 +946,27 @@ impl Matcher {
     #[inline]
     fn visit(&self, w: &[u8], at: u32, state: &mut u32, s: &mut Scratch) {
         let mut symbol = NONE;
-        let mut h = SEED;
-        // The word's hash, byte by byte: on the way, the hash of each of
-        // its prefixes whose length some prefix pattern has.
-        let short = w.len().min(self.prefix_max);
-        let (head, tail) = w.split_at(short);
+        let c = chunk(w);
         if self.prefix_max > 0 || !self.long_prefix_lens.is_empty() {
             s.prefixes_here.clear();
-            let mut lens = self.prefix_lens;
-            for (i, &b) in head.iter().enumerate() {
-                h = step(h, b);
-                if lens & 1 == 1 && self.prefix_filter.may_hold(h) {
-                    self.prefix_at(s, h, &w[..=i], at);
+            // Each prefix length in use, up to 8 bytes, hashed from the
+            // word's first chunk; longer ones, from their bytes.
+            let mut lens = if w.len() >= 64 {
+                self.prefix_lens
+            } else {
+                self.prefix_lens & ((1u64 << w.len()) - 1)
+            };
+            while lens != 0 {
+                let k = lens.trailing_zeros() as usize + 1;
+                lens &= lens - 1;
+                let h = if k <= 8 {
+                    head_hash(masked(c, k), k)
+                } else {
+                    word_hash(&w[..k])
+                };
+                if self.prefix_filter.may_hold(h) {
+                    self.prefix_at(s, h, &w[..k], at);
                 }
-                lens >>= 1;
             }
             for &k in &self.long_prefix_lens {
                 let Some(head) = w.get(..k) else {
@@ -940,9 +986,11 @@ impl Matcher {
                 s.pending.clear();
             }
         }
-        for &b in tail {
-            h = step(h, b);
-        }
+        let h = if w.len() <= 8 {
+            head_hash(c, w.len())
+        } else {
+            word_hash(w)
+        };
         if let Some(e) = self.words.get(h, w) {
             symbol = e.symbol;
             if e.pattern != NONE {
@@ -1475,6 +1523,26 @@ mod tests {
         Document {
             text: t,
             ..Document::default()
+        }
+    }
+
+    /// A prefix hashed from its word's first chunk (what the scan does) has
+    /// the hash it was stored under (what the tables do), at every length.
+    #[test]
+    fn prefix_hashes_from_the_first_chunk_agree_with_word_hashes() {
+        let words: [&[u8]; 5] = [
+            b"",
+            b"a",
+            b"abcdefghijklmnopq",
+            "électricité".as_bytes(),
+            b"xy",
+        ];
+        for w in words {
+            let c = chunk(w);
+            for k in 0..=w.len().min(8) {
+                assert_eq!(chunk(&w[..k]), masked(c, k), "{w:?} {k}");
+                assert_eq!(head_hash(masked(c, k), k), word_hash(&w[..k]), "{w:?} {k}");
+            }
         }
     }
 
