@@ -324,6 +324,18 @@ enum Node {
     Lang(String),
 }
 
+/// A clause (see [`Matcher::clauses`]) a pattern satisfies.
+#[derive(Debug, Clone, Copy)]
+struct ClauseRef {
+    /// Its id, for its stamp in [`Scratch::clause_seen`]; [`NONE`] for a
+    /// clause of this one pattern.
+    clause: u32,
+    /// Its topic.
+    topic: u32,
+    /// How many clauses that topic has.
+    needed: u32,
+}
+
 /// A folded word the topics use.
 #[derive(Debug, Clone, Copy)]
 struct WordEntry {
@@ -503,9 +515,9 @@ pub struct Matcher {
     /// `pattern_clauses[clause_start[p]..clause_start[p + 1]]` (see
     /// [`Matcher::clauses`]).
     clause_start: Vec<u32>,
-    pattern_clauses: Vec<u32>,
-    /// The topic of each clause.
-    clause_topic: Vec<u32>,
+    pattern_clauses: Vec<ClauseRef>,
+    /// How many clauses there are.
+    clause_total: usize,
     /// How many clauses each topic has (0 for the topics in `always`).
     topic_clauses: Vec<u32>,
     /// For each pattern, whether an evaluation may need where it was hit
@@ -533,7 +545,10 @@ pub struct Scratch {
     hits: Vec<(u32, u32)>,
     /// For each pattern: the `stamp` of the last document it was hit in, and
     /// then its first and last hits there (indexes into `hits`).
-    patterns: Vec<[u32; 3]>,
+    pattern_seen: Vec<u32>,
+    /// For each pattern hit in this document whose positions are kept, its
+    /// first and last hits (indexes into `hits`).
+    spans: Vec<(u32, u32)>,
     /// For each topic, the `stamp` of the last document where one of its
     /// clauses was satisfied, and how many of them were there.
     topic_seen: Vec<(u32, u32)>,
@@ -567,13 +582,13 @@ impl Scratch {
 
     /// Whether pattern `p` was hit in this document.
     fn seen(&self, p: usize) -> bool {
-        self.patterns.get(p).map(|x| x[0]) == Some(self.stamp)
+        self.pattern_seen.get(p) == Some(&self.stamp)
     }
 
     /// Where the hits of pattern `p` start (word indexes, ascending).
     fn starts(&self, p: usize) -> impl Iterator<Item = u32> + '_ {
         let mut at = if self.seen(p) {
-            self.patterns[p][1]
+            self.spans.get(p).map_or(NONE, |x| x.0)
         } else {
             NONE
         };
@@ -759,7 +774,7 @@ impl Matcher {
             pattern_total: patterns.len(),
             clause_start: Vec::new(),
             pattern_clauses: Vec::new(),
-            clause_topic: Vec::new(),
+            clause_total: 0,
             topic_clauses: vec![0; topics.len()],
             needs_positions: vec![false; patterns.len()],
             lit_pattern,
@@ -767,7 +782,7 @@ impl Matcher {
         };
         // Each topic is a candidate when each of its clauses has a pattern
         // hit; a topic without clauses is evaluated for every document.
-        let mut by_pattern: Vec<Vec<u32>> = vec![Vec::new(); patterns.len()];
+        let mut by_pattern: Vec<Vec<ClauseRef>> = vec![Vec::new(); patterns.len()];
         for t in 0..m.roots.len() {
             let mut clauses = m.clauses(&m.roots[t]);
             for c in &mut clauses {
@@ -784,13 +799,24 @@ impl Matcher {
                 m.always.push(t as u32);
                 continue;
             }
-            too_large("clauses", m.clause_topic.len() + clauses.len())?;
-            m.topic_clauses[t] = clauses.len() as u32;
+            too_large("clauses", m.clause_total + clauses.len())?;
+            let needed = clauses.len() as u32;
+            m.topic_clauses[t] = needed;
             for c in clauses {
-                let id = m.clause_topic.len() as u32;
-                m.clause_topic.push(t as u32);
+                // A pattern's first hit in a document comes once: a clause
+                // of one pattern needs no stamp of its own.
+                let clause = if c.len() == 1 {
+                    NONE
+                } else {
+                    m.clause_total as u32
+                };
+                m.clause_total += 1;
                 for p in c {
-                    by_pattern[p].push(id);
+                    by_pattern[p].push(ClauseRef {
+                        clause,
+                        topic: t as u32,
+                        needed,
+                    });
                 }
             }
         }
@@ -907,15 +933,16 @@ impl Matcher {
         s.stamp = s.stamp.wrapping_add(1);
         if s.stamp == 0 {
             // Wrapped: forget every old stamp.
-            s.patterns.iter_mut().for_each(|x| x[0] = 0);
+            s.pattern_seen.iter_mut().for_each(|x| *x = 0);
             s.topic_seen.iter_mut().for_each(|x| *x = (0, 0));
             s.clause_seen.iter_mut().for_each(|x| *x = 0);
             s.stamp = 1;
         }
         let stamp = s.stamp;
-        s.patterns.resize(self.pattern_total, [0, NONE, NONE]);
+        s.pattern_seen.resize(self.pattern_total, 0);
+        s.spans.resize(self.pattern_total, (NONE, NONE));
         s.topic_seen.resize(self.roots.len(), (0, 0));
-        s.clause_seen.resize(self.clause_topic.len(), 0);
+        s.clause_seen.resize(self.clause_total, 0);
         s.hits.clear();
         s.candidates.clear();
         s.raw = None;
@@ -1047,39 +1074,39 @@ impl Matcher {
         let p = p as usize;
         let stamp = s.stamp;
         let positions = s.all_positions || self.needs_positions[p];
-        let state = &mut s.patterns[p];
-        if state[0] == stamp {
-            if positions {
-                let idx = s.hits.len() as u32;
-                let last = state[2] as usize;
-                state[2] = idx;
-                s.hits.push((start, NONE));
-                s.hits[last].1 = idx;
-            }
-            return;
-        }
+        let first = s.pattern_seen[p] != stamp;
         if positions {
             let idx = s.hits.len() as u32;
-            *state = [stamp, idx, idx];
             s.hits.push((start, NONE));
-        } else {
-            *state = [stamp, NONE, NONE];
-        }
-        let (from, to) = (self.clause_start[p], self.clause_start[p + 1]);
-        for &c in &self.pattern_clauses[from as usize..to as usize] {
-            let seen = &mut s.clause_seen[c as usize];
-            if *seen == stamp {
-                continue;
+            let span = &mut s.spans[p];
+            if first {
+                *span = (idx, idx);
+            } else {
+                let last = span.1 as usize;
+                span.1 = idx;
+                s.hits[last].1 = idx;
             }
-            *seen = stamp;
-            let t = self.clause_topic[c as usize] as usize;
-            let topic = &mut s.topic_seen[t];
+        }
+        if !first {
+            return;
+        }
+        s.pattern_seen[p] = stamp;
+        let (from, to) = (self.clause_start[p], self.clause_start[p + 1]);
+        for c in &self.pattern_clauses[from as usize..to as usize] {
+            if c.clause != NONE {
+                let seen = &mut s.clause_seen[c.clause as usize];
+                if *seen == stamp {
+                    continue;
+                }
+                *seen = stamp;
+            }
+            let topic = &mut s.topic_seen[c.topic as usize];
             if topic.0 != stamp {
                 *topic = (stamp, 0);
             }
             topic.1 += 1;
-            if topic.1 == self.topic_clauses[t] {
-                s.candidates.push(t as u32);
+            if topic.1 == c.needed {
+                s.candidates.push(c.topic);
             }
         }
     }
