@@ -11,11 +11,12 @@
 //! 2. Each folded word is looked up, once, in a hash table of every word the
 //!    topics use. A one-word pattern (`grève`) is hit by that lookup. The
 //!    entry also gives the word's *symbol* when it belongs to a phrase.
-//! 3. Prefix patterns (`elect*`): the word is hashed byte by byte, so the
-//!    hash of its first `k` bytes comes on the way; for each prefix length
-//!    `k` in use (a handful), that hash is tested against a bit filter of
-//!    the prefixes' hashes, and only then looked up in the table of the
-//!    prefixes. Every prefix of every topic is so tested in the same pass.
+//! 3. Prefix patterns (`elect*`): words are hashed eight bytes at a time,
+//!    and the word's first eight bytes are loaded once; for each prefix
+//!    length `k` in use (a handful), the hash of its first `k` bytes (that
+//!    load, masked) is tested against a bit filter of the prefixes' hashes,
+//!    and only then looked up in the table of the prefixes. Every prefix of
+//!    every topic is so tested in the same pass.
 //! 4. Phrases (`"grève générale"`) are an Aho–Corasick automaton over the
 //!    symbols: its alphabet is the topics' phrase words, a word outside it
 //!    sends the automaton back to its start, and so does the start of the
@@ -26,10 +27,14 @@
 //!
 //! Together these are one multi-pattern automaton over the alphabet of
 //! folded words, which prefilters every literal of every topic: each hit is
-//! recorded with the word where it starts. The hits name the topics that may
-//! match (the candidates: a topic is a candidate when a pattern it cannot be
-//! true without is hit, see [`Matcher::triggers`]); only those are evaluated,
-//! from the hits, without reading the text again. A topic that can be true
+//! recorded (with the word where it starts, when an evaluation may need it:
+//! NEAR operands, `title:` and exact literals). The hits name the topics that
+//! may match, the candidates: each topic has a few *necessary clauses*, sets
+//! of patterns one of which must be hit for it to be true (from its AND
+//! structure: `a AND (b OR c) AND NOT d` needs `{a}` and `{b, c}`, see
+//! [`Matcher::clauses`]), and it becomes a candidate when the last of them is
+//! satisfied. Only candidates are evaluated, from the hits, without reading
+//! the text again. A topic that can be true
 //! with none of its words present (`a OR NOT b`, or only
 //! `lang:`/`site:`/`author:` filters) is evaluated for every document. The
 //! cost per document is one hash lookup per word, plus one per prefix length
@@ -324,6 +329,16 @@ enum Node {
     Lang(String),
 }
 
+/// What a hit of a pattern does.
+#[derive(Debug, Clone, Copy)]
+struct PatternInfo {
+    /// Its clauses: `pattern_clauses[from..to]`.
+    from: u32,
+    to: u32,
+    /// Whether its hits' positions are kept (an evaluation reads them).
+    positions: bool,
+}
+
 /// A clause (see [`Matcher::clauses`]) a pattern satisfies.
 #[derive(Debug, Clone, Copy)]
 struct ClauseRef {
@@ -511,19 +526,15 @@ pub struct Matcher {
     phrases: Option<Phrases>,
     /// How many patterns.
     pattern_total: usize,
-    /// For each pattern `p`, the clauses it satisfies are
-    /// `pattern_clauses[clause_start[p]..clause_start[p + 1]]` (see
-    /// [`Matcher::clauses`]).
-    clause_start: Vec<u32>,
+    /// For each pattern, the clauses it satisfies (a range of
+    /// `pattern_clauses`, see [`Matcher::clauses`]) and whether its hits'
+    /// positions are kept.
+    pattern_info: Vec<PatternInfo>,
     pattern_clauses: Vec<ClauseRef>,
     /// How many clauses there are.
     clause_total: usize,
     /// How many clauses each topic has (0 for the topics in `always`).
     topic_clauses: Vec<u32>,
-    /// For each pattern, whether an evaluation may need where it was hit
-    /// (a NEAR operand, a `title:` or exact literal); the others only need
-    /// to know that it was.
-    needs_positions: Vec<bool>,
     /// For each literal, its pattern when finding it is all it takes (a
     /// word, prefix or phrase of the title or the text, not exact), else
     /// [`NONE`]: what most evaluations read, packed.
@@ -772,11 +783,10 @@ impl Matcher {
             phrases,
             pattern_len,
             pattern_total: patterns.len(),
-            clause_start: Vec::new(),
+            pattern_info: Vec::new(),
             pattern_clauses: Vec::new(),
             clause_total: 0,
             topic_clauses: vec![0; topics.len()],
-            needs_positions: vec![false; patterns.len()],
             lit_pattern,
             always: Vec::new(),
         };
@@ -820,21 +830,28 @@ impl Matcher {
                 }
             }
         }
-        m.clause_start.push(0);
-        for ids in by_pattern {
-            m.pattern_clauses.extend(ids);
-            too_large("clause entries", m.pattern_clauses.len())?;
-            m.clause_start.push(m.pattern_clauses.len() as u32);
-        }
+        // Where an evaluation reads a pattern's positions: NEAR operands,
+        // `title:` and exact literals.
+        let mut needs_positions = vec![false; patterns.len()];
         for l in &m.lits {
             if let Some(p) = l.pattern {
                 if l.literal.scope != Scope::Any || l.literal.exact.is_some() {
-                    m.needs_positions[p] = true;
+                    needs_positions[p] = true;
                 }
             }
         }
         for root in &m.roots {
-            mark_near_positions(root, &m.lits, &mut m.needs_positions);
+            mark_near_positions(root, &m.lits, &mut needs_positions);
+        }
+        for (ids, positions) in by_pattern.into_iter().zip(needs_positions) {
+            let from = m.pattern_clauses.len() as u32;
+            m.pattern_clauses.extend(ids);
+            too_large("clause entries", m.pattern_clauses.len())?;
+            m.pattern_info.push(PatternInfo {
+                from,
+                to: m.pattern_clauses.len() as u32,
+                positions,
+            });
         }
         Ok(m)
     }
@@ -1073,7 +1090,8 @@ impl Matcher {
     fn hit(&self, s: &mut Scratch, p: u32, start: u32) {
         let p = p as usize;
         let stamp = s.stamp;
-        let positions = s.all_positions || self.needs_positions[p];
+        let info = self.pattern_info[p];
+        let positions = s.all_positions || info.positions;
         let first = s.pattern_seen[p] != stamp;
         if positions {
             let idx = s.hits.len() as u32;
@@ -1091,8 +1109,7 @@ impl Matcher {
             return;
         }
         s.pattern_seen[p] = stamp;
-        let (from, to) = (self.clause_start[p], self.clause_start[p + 1]);
-        for c in &self.pattern_clauses[from as usize..to as usize] {
+        for c in &self.pattern_clauses[info.from as usize..info.to as usize] {
             if c.clause != NONE {
                 let seen = &mut s.clause_seen[c.clause as usize];
                 if *seen == stamp {
@@ -1698,8 +1715,7 @@ mod tests {
         let mut every = m.clone();
         every.always = (0..every.roots.len() as u32).collect();
         every.topic_clauses.iter_mut().for_each(|c| *c = 0);
-        every.pattern_clauses.clear();
-        every.clause_start.iter_mut().for_each(|c| *c = 0);
+        every.pattern_info.iter_mut().for_each(|i| i.to = i.from);
         assert!(
             m.always.len() < queries.len() / 2,
             "most topics have triggers"
