@@ -32,7 +32,7 @@
 //! may match, the candidates: each topic has a few *necessary clauses*, sets
 //! of patterns one of which must be hit for it to be true (from its AND
 //! structure: `a AND (b OR c) AND NOT d` needs `{a}` and `{b, c}`, see
-//! [`Matcher::clauses`]), and it becomes a candidate when the last of them is
+//! `Matcher::clauses`), and it becomes a candidate when the last of them is
 //! satisfied. Only candidates are evaluated, from the hits, without reading
 //! the text again. A topic that can be true
 //! with none of its words present (`a OR NOT b`, or only
