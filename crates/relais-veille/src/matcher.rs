@@ -1955,7 +1955,8 @@ mod tests {
 
     /// The matcher against the reference on random queries and random
     /// posts (seeded): words with and without accents and capitals, phrases,
-    /// prefixes (also ending a phrase), exact terms, NEAR in both forms,
+    /// prefixes short and long (also ending a phrase), digits, words longer
+    /// than 8 and 16 bytes, exact terms, NEAR in both forms,
     /// fields, NOT; texts where the same words recur, cut by spaces,
     /// apostrophes, hyphens and punctuation. Any topic on which the two
     /// disagree fails, and so does an explanation that disagrees with the
@@ -1994,6 +1995,16 @@ mod tests {
             "x",
             "ab",
             "abc",
+            // Digits, and words past the 8 bytes hashed at a time (and past
+            // the 16 kept inside a table entry), in ASCII and not.
+            "2026",
+            "covid19",
+            "COVID19",
+            "électrification",
+            "Electrifications",
+            "electrificationnelle",
+            "anticonstitutionnellement",
+            "Anticonstitutionnel",
         ];
         const SEPARATORS: &[&str] = &[" ", " ", " ", ", ", "'", "’", "-", ". ", " | ", " 🎉 "];
         fn word(rng: &mut StdRng) -> &'static str {
@@ -2003,7 +2014,13 @@ mod tests {
             match rng.gen_range(0..9) {
                 0..=2 => word(rng).to_string(),
                 3 => {
-                    let w: String = word(rng).chars().take(rng.gen_range(1..4)).collect();
+                    // Short prefixes, and long ones (past 8 and 16 bytes).
+                    let n = if rng.gen_bool(0.7) {
+                        rng.gen_range(1..4)
+                    } else {
+                        rng.gen_range(4..20)
+                    };
+                    let w: String = word(rng).chars().take(n).collect();
                     format!("{w}*")
                 }
                 4 => {
