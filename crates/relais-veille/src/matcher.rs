@@ -11,11 +11,12 @@
 //! 2. Each folded word is looked up, once, in a hash table of every word the
 //!    topics use. A one-word pattern (`grève`) is hit by that lookup. The
 //!    entry also gives the word's *symbol* when it belongs to a phrase.
-//! 3. Prefix patterns (`elect*`): the word is hashed byte by byte, so the
-//!    hash of its first `k` bytes comes on the way; for each prefix length
-//!    `k` in use (a handful), that hash is tested against a bit filter of
-//!    the prefixes' hashes, and only then looked up in the table of the
-//!    prefixes. Every prefix of every topic is so tested in the same pass.
+//! 3. Prefix patterns (`elect*`): words are hashed eight bytes at a time,
+//!    and the word's first eight bytes are loaded once; for each prefix
+//!    length `k` in use (a handful), the hash of its first `k` bytes (that
+//!    load, masked) is tested against a bit filter of the prefixes' hashes,
+//!    and only then looked up in the table of the prefixes. Every prefix of
+//!    every topic is so tested in the same pass.
 //! 4. Phrases (`"grève générale"`) are an Aho–Corasick automaton over the
 //!    symbols: its alphabet is the topics' phrase words, a word outside it
 //!    sends the automaton back to its start, and so does the start of the
@@ -26,10 +27,14 @@
 //!
 //! Together these are one multi-pattern automaton over the alphabet of
 //! folded words, which prefilters every literal of every topic: each hit is
-//! recorded with the word where it starts. The hits name the topics that may
-//! match (the candidates: a topic is a candidate when a pattern it cannot be
-//! true without is hit, see [`Matcher::triggers`]); only those are evaluated,
-//! from the hits, without reading the text again. A topic that can be true
+//! recorded (with the word where it starts, when an evaluation may need it:
+//! NEAR operands, `title:` and exact literals). The hits name the topics that
+//! may match, the candidates: each topic has a few *necessary clauses*, sets
+//! of patterns one of which must be hit for it to be true (from its AND
+//! structure: `a AND (b OR c) AND NOT d` needs `{a}` and `{b, c}`, see
+//! `Matcher::clauses`), and it becomes a candidate when the last of them is
+//! satisfied. Only candidates are evaluated, from the hits, without reading
+//! the text again. A topic that can be true
 //! with none of its words present (`a OR NOT b`, or only
 //! `lang:`/`site:`/`author:` filters) is evaluated for every document. The
 //! cost per document is one hash lookup per word, plus one per prefix length
@@ -60,6 +65,10 @@ const NONE: u32 = u32::MAX;
 /// `u32`, [`NONE`] excluded).
 const MAX_IDS: usize = NONE as usize - 1;
 
+/// The most clauses a topic is made a candidate by (see
+/// [`Matcher::clauses`]): the most selective ones are kept.
+const MAX_CLAUSES: usize = 8;
+
 /// The multiplier of the word hash: the 64-bit fraction of the golden
 /// ratio, odd and with well-spread bits.
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -67,24 +76,63 @@ const K: u64 = 0x9E37_79B9_7F4A_7C15;
 /// The word hash before any byte.
 const SEED: u64 = 0x2545_F491_4F6C_DD1D;
 
-/// One byte more of the word hash. The hash of every prefix of a word comes
-/// on the way to the hash of the word, which is what lets the prefixes of
-/// all lengths be tested in the same pass. Its high bits are well mixed
-/// (the multiplication carries every bit upwards); see [`finish`].
+/// The first `min(8, len)` bytes of `w`, little-endian, zero-padded: for
+/// `k` ≤ 8, `chunk(&w[..k])` is `chunk(w)` masked to its first `k` bytes,
+/// which lets the prefixes of a word be hashed from one load. Overlapping
+/// loads, no copy: `w` is read within its bounds.
 #[inline]
-fn step(h: u64, b: u8) -> u64 {
-    (h ^ u64::from(b)).wrapping_mul(K)
+fn chunk(w: &[u8]) -> u64 {
+    let n = w.len();
+    if n >= 8 {
+        w.first_chunk::<8>().map_or(0, |c| u64::from_le_bytes(*c))
+    } else if n >= 4 {
+        let lo = w.first_chunk::<4>().map_or(0, |c| u32::from_le_bytes(*c));
+        let hi = w.last_chunk::<4>().map_or(0, |c| u32::from_le_bytes(*c));
+        u64::from(lo) | (u64::from(hi) << ((n - 4) * 8))
+    } else if n > 0 {
+        u64::from(w[0])
+            | (u64::from(w[n / 2]) << (n / 2 * 8))
+            | (u64::from(w[n - 1]) << ((n - 1) * 8))
+    } else {
+        0
+    }
 }
 
-/// The hash of a word or prefix for the tables: the high bits folded into
-/// the low ones, which the hash table uses to pick a bucket.
+/// `chunk(w)` kept to its first `k` bytes (`k` ≤ 8).
 #[inline]
-fn finish(h: u64) -> u64 {
-    h ^ (h >> 32)
+fn masked(c: u64, k: usize) -> u64 {
+    if k >= 8 {
+        c
+    } else {
+        c & ((1u64 << (k * 8)) - 1)
+    }
 }
 
+/// Multiplies and folds the 128-bit product: every bit of `a` reaches every
+/// bit of the result.
+#[inline]
+fn mix(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+/// The hash of a word's first 8 bytes (of a word of `len` ≤ 8 bytes, its
+/// hash), from its [`chunk`].
+#[inline]
+fn head_hash(c: u64, len: usize) -> u64 {
+    mix(c ^ SEED, K ^ len as u64)
+}
+
+/// The hash of a folded word or prefix, eight bytes at a time.
+#[inline]
 fn word_hash(w: &[u8]) -> u64 {
-    w.iter().fold(SEED, |h, &b| step(h, b))
+    let mut h = head_hash(chunk(w), w.len());
+    let mut rest = w.get(8..).unwrap_or_default();
+    while !rest.is_empty() {
+        h = mix(h ^ chunk(rest), K);
+        rest = rest.get(8..).unwrap_or_default();
+    }
+    h
 }
 
 /// The longest key kept inside its table entry; longer keys are boxed.
@@ -153,14 +201,14 @@ impl<V> Default for Table<V> {
 impl<V: Copy> Table<V> {
     #[inline]
     fn get(&self, h: u64, w: &[u8]) -> Option<&V> {
-        let hash = finish(h);
+        let hash = h;
         self.entries
             .find(hash, |(k, kh, _)| *kh == hash && k.is(w))
             .map(|(_, _, v)| v)
     }
 
     fn get_or_insert(&mut self, w: &[u8], default: V) -> &mut V {
-        let hash = finish(word_hash(w));
+        let hash = word_hash(w);
         let entry =
             match self
                 .entries
@@ -279,6 +327,28 @@ enum Node {
     },
     Site(String),
     Lang(String),
+}
+
+/// What a hit of a pattern does.
+#[derive(Debug, Clone, Copy)]
+struct PatternInfo {
+    /// Its clauses: `pattern_clauses[from..to]`.
+    from: u32,
+    to: u32,
+    /// Whether its hits' positions are kept (an evaluation reads them).
+    positions: bool,
+}
+
+/// A clause (see [`Matcher::clauses`]) a pattern satisfies.
+#[derive(Debug, Clone, Copy)]
+struct ClauseRef {
+    /// Its id, for its stamp in [`Scratch::clause_seen`]; [`NONE`] for a
+    /// clause of this one pattern.
+    clause: u32,
+    /// Its topic.
+    topic: u32,
+    /// How many clauses that topic has.
+    needed: u32,
 }
 
 /// A folded word the topics use.
@@ -454,9 +524,17 @@ pub struct Matcher {
     long_prefix_lens: Vec<usize>,
     /// The phrases, when there are any.
     phrases: Option<Phrases>,
-    /// For each pattern, the topics it makes candidates (see
-    /// [`Matcher::triggers`]).
-    pattern_topics: Vec<Vec<u32>>,
+    /// How many patterns.
+    pattern_total: usize,
+    /// For each pattern, the clauses it satisfies (a range of
+    /// `pattern_clauses`, see [`Matcher::clauses`]) and whether its hits'
+    /// positions are kept.
+    pattern_info: Vec<PatternInfo>,
+    pattern_clauses: Vec<ClauseRef>,
+    /// How many clauses there are.
+    clause_total: usize,
+    /// How many clauses each topic has (0 for the topics in `always`).
+    topic_clauses: Vec<u32>,
     /// For each literal, its pattern when finding it is all it takes (a
     /// word, prefix or phrase of the title or the text, not exact), else
     /// [`NONE`]: what most evaluations read, packed.
@@ -478,9 +556,20 @@ pub struct Scratch {
     hits: Vec<(u32, u32)>,
     /// For each pattern: the `stamp` of the last document it was hit in, and
     /// then its first and last hits there (indexes into `hits`).
-    patterns: Vec<[u32; 3]>,
-    topic_seen: Vec<u32>,
+    pattern_seen: Vec<u32>,
+    /// For each pattern hit in this document whose positions are kept, its
+    /// first and last hits (indexes into `hits`).
+    spans: Vec<(u32, u32)>,
+    /// For each topic, the `stamp` of the last document where one of its
+    /// clauses was satisfied, and how many of them were there.
+    topic_seen: Vec<(u32, u32)>,
+    /// For each clause, the `stamp` of the last document where it was
+    /// satisfied.
+    clause_seen: Vec<u32>,
     candidates: Vec<u32>,
+    /// Record where every pattern is hit, not only those evaluations need
+    /// (for explanations).
+    all_positions: bool,
     stamp: u32,
     /// How many words the title has (the text's words come after).
     title_words: u32,
@@ -504,13 +593,13 @@ impl Scratch {
 
     /// Whether pattern `p` was hit in this document.
     fn seen(&self, p: usize) -> bool {
-        self.patterns.get(p).map(|x| x[0]) == Some(self.stamp)
+        self.pattern_seen.get(p) == Some(&self.stamp)
     }
 
     /// Where the hits of pattern `p` start (word indexes, ascending).
     fn starts(&self, p: usize) -> impl Iterator<Item = u32> + '_ {
         let mut at = if self.seen(p) {
-            self.patterns[p][1]
+            self.spans.get(p).map_or(NONE, |x| x.0)
         } else {
             NONE
         };
@@ -693,23 +782,76 @@ impl Matcher {
             long_prefix_lens,
             phrases,
             pattern_len,
-            pattern_topics: vec![Vec::new(); patterns.len()],
+            pattern_total: patterns.len(),
+            pattern_info: Vec::new(),
+            pattern_clauses: Vec::new(),
+            clause_total: 0,
+            topic_clauses: vec![0; topics.len()],
             lit_pattern,
             always: Vec::new(),
         };
-        // Each topic is a candidate when one of its trigger patterns is hit;
-        // a topic without triggers is evaluated for every document.
+        // Each topic is a candidate when each of its clauses has a pattern
+        // hit; a topic without clauses is evaluated for every document.
+        let mut by_pattern: Vec<Vec<ClauseRef>> = vec![Vec::new(); patterns.len()];
         for t in 0..m.roots.len() {
-            match m.triggers(&m.roots[t]) {
-                Some(patterns) => {
-                    for p in patterns {
-                        if m.pattern_topics[p].last() != Some(&(t as u32)) {
-                            m.pattern_topics[p].push(t as u32);
-                        }
-                    }
-                }
-                None => m.always.push(t as u32),
+            let mut clauses = m.clauses(&m.roots[t]);
+            for c in &mut clauses {
+                c.sort_unstable();
+                c.dedup();
             }
+            clauses.sort_unstable();
+            clauses.dedup();
+            // The most selective few are enough: any subset of the necessary
+            // clauses is necessary.
+            clauses.sort_by_key(|c| m.trigger_cost(c));
+            clauses.truncate(MAX_CLAUSES);
+            if clauses.is_empty() {
+                m.always.push(t as u32);
+                continue;
+            }
+            too_large("clauses", m.clause_total + clauses.len())?;
+            let needed = clauses.len() as u32;
+            m.topic_clauses[t] = needed;
+            for c in clauses {
+                // A pattern's first hit in a document comes once: a clause
+                // of one pattern needs no stamp of its own.
+                let clause = if c.len() == 1 {
+                    NONE
+                } else {
+                    m.clause_total as u32
+                };
+                m.clause_total += 1;
+                for p in c {
+                    by_pattern[p].push(ClauseRef {
+                        clause,
+                        topic: t as u32,
+                        needed,
+                    });
+                }
+            }
+        }
+        // Where an evaluation reads a pattern's positions: NEAR operands,
+        // `title:` and exact literals.
+        let mut needs_positions = vec![false; patterns.len()];
+        for l in &m.lits {
+            if let Some(p) = l.pattern {
+                if l.literal.scope != Scope::Any || l.literal.exact.is_some() {
+                    needs_positions[p] = true;
+                }
+            }
+        }
+        for root in &m.roots {
+            mark_near_positions(root, &m.lits, &mut needs_positions);
+        }
+        for (ids, positions) in by_pattern.into_iter().zip(needs_positions) {
+            let from = m.pattern_clauses.len() as u32;
+            m.pattern_clauses.extend(ids);
+            too_large("clause entries", m.pattern_clauses.len())?;
+            m.pattern_info.push(PatternInfo {
+                from,
+                to: m.pattern_clauses.len() as u32,
+                positions,
+            });
         }
         Ok(m)
     }
@@ -731,45 +873,38 @@ impl Matcher {
     /// How many patterns (distinct words, prefixes and phrases of the title
     /// or the text) the matcher looks for.
     pub fn pattern_count(&self) -> usize {
-        self.pattern_topics.len()
+        self.pattern_total
     }
 
-    /// Patterns one of which must be hit for `node` to be true (the fewest
-    /// and longest such set found), or `None` when it can be true with no
-    /// hit (`NOT a`, `lang:fr`, `author:x`). Sorted, without duplicates.
-    fn triggers(&self, node: &Node) -> Option<Vec<usize>> {
+    /// Clauses that must all hold for `node` to be true: each clause is a
+    /// set of patterns one of which must be hit. Empty when nothing is
+    /// known to be needed (`NOT a`, `lang:fr`, `author:x`).
+    fn clauses(&self, node: &Node) -> Vec<Vec<usize>> {
         match node {
-            // All must hold: any one's triggers will do; take the cheapest.
-            Node::And(of) => of
-                .iter()
-                .filter_map(|n| self.triggers(n))
-                .min_by_key(|set| self.trigger_cost(set)),
-            // One must hold: all of theirs.
+            // All must hold: so must all their clauses.
+            Node::And(of) => of.iter().flat_map(|n| self.clauses(n)).collect(),
+            // One must hold: one clause of each, joined, is needed.
             Node::Or(of) => {
                 let mut all = Vec::new();
                 for n in of {
-                    all.extend(self.triggers(n)?);
+                    let Some(best) = self
+                        .clauses(n)
+                        .into_iter()
+                        .min_by_key(|c| self.trigger_cost(c))
+                    else {
+                        return Vec::new();
+                    };
+                    all.extend(best);
                 }
-                all.sort_unstable();
-                all.dedup();
-                Some(all)
+                vec![all]
             }
-            Node::Not(_) | Node::Site(_) | Node::Lang(_) => None,
-            Node::Lit(l) => self.lits[*l].pattern.map(|p| vec![p]),
+            Node::Not(_) | Node::Site(_) | Node::Lang(_) => Vec::new(),
+            Node::Lit(l) => self.lits[*l].pattern.map(|p| vec![p]).into_iter().collect(),
             Node::Near { left, right, .. } => {
                 let side = |ids: &[usize]| -> Option<Vec<usize>> {
-                    let mut v: Vec<usize> = ids
-                        .iter()
-                        .map(|&l| self.lits[l].pattern)
-                        .collect::<Option<_>>()?;
-                    v.sort_unstable();
-                    v.dedup();
-                    Some(v)
+                    ids.iter().map(|&l| self.lits[l].pattern).collect()
                 };
-                [side(left), side(right)]
-                    .into_iter()
-                    .flatten()
-                    .min_by_key(|set| self.trigger_cost(set))
+                [side(left), side(right)].into_iter().flatten().collect()
             }
         }
     }
@@ -815,21 +950,23 @@ impl Matcher {
         s.stamp = s.stamp.wrapping_add(1);
         if s.stamp == 0 {
             // Wrapped: forget every old stamp.
-            s.patterns.iter_mut().for_each(|x| x[0] = 0);
-            s.topic_seen.iter_mut().for_each(|x| *x = 0);
+            s.pattern_seen.iter_mut().for_each(|x| *x = 0);
+            s.topic_seen.iter_mut().for_each(|x| *x = (0, 0));
+            s.clause_seen.iter_mut().for_each(|x| *x = 0);
             s.stamp = 1;
         }
         let stamp = s.stamp;
-        let patterns = self.pattern_topics.len();
-        s.patterns.resize(patterns, [0, NONE, NONE]);
-        s.topic_seen.resize(self.roots.len(), 0);
+        s.pattern_seen.resize(self.pattern_total, 0);
+        s.spans.resize(self.pattern_total, (NONE, NONE));
+        s.topic_seen.resize(self.roots.len(), (0, 0));
+        s.clause_seen.resize(self.clause_total, 0);
         s.hits.clear();
         s.candidates.clear();
         s.raw = None;
         s.author = None;
         s.source = None;
         for &t in &self.always {
-            s.topic_seen[t as usize] = stamp;
+            s.topic_seen[t as usize] = (stamp, 0);
             s.candidates.push(t);
         }
         let mut word = std::mem::take(&mut s.word);
@@ -853,20 +990,27 @@ impl Matcher {
     #[inline]
     fn visit(&self, w: &[u8], at: u32, state: &mut u32, s: &mut Scratch) {
         let mut symbol = NONE;
-        let mut h = SEED;
-        // The word's hash, byte by byte: on the way, the hash of each of
-        // its prefixes whose length some prefix pattern has.
-        let short = w.len().min(self.prefix_max);
-        let (head, tail) = w.split_at(short);
+        let c = chunk(w);
         if self.prefix_max > 0 || !self.long_prefix_lens.is_empty() {
             s.prefixes_here.clear();
-            let mut lens = self.prefix_lens;
-            for (i, &b) in head.iter().enumerate() {
-                h = step(h, b);
-                if lens & 1 == 1 && self.prefix_filter.may_hold(h) {
-                    self.prefix_at(s, h, &w[..=i], at);
+            // Each prefix length in use, up to 8 bytes, hashed from the
+            // word's first chunk; longer ones, from their bytes.
+            let mut lens = if w.len() >= 64 {
+                self.prefix_lens
+            } else {
+                self.prefix_lens & ((1u64 << w.len()) - 1)
+            };
+            while lens != 0 {
+                let k = lens.trailing_zeros() as usize + 1;
+                lens &= lens - 1;
+                let h = if k <= 8 {
+                    head_hash(masked(c, k), k)
+                } else {
+                    word_hash(&w[..k])
+                };
+                if self.prefix_filter.may_hold(h) {
+                    self.prefix_at(s, h, &w[..k], at);
                 }
-                lens >>= 1;
             }
             for &k in &self.long_prefix_lens {
                 let Some(head) = w.get(..k) else {
@@ -886,9 +1030,11 @@ impl Matcher {
                 s.pending.clear();
             }
         }
-        for &b in tail {
-            h = step(h, b);
-        }
+        let h = if w.len() <= 8 {
+            head_hash(c, w.len())
+        } else {
+            word_hash(w)
+        };
         if let Some(e) = self.words.get(h, w) {
             symbol = e.symbol;
             if e.pattern != NONE {
@@ -938,25 +1084,46 @@ impl Matcher {
     }
 
     /// Records a hit of pattern `p` starting at word `start`; the first in
-    /// this document makes its topics candidates.
+    /// this document satisfies its clauses, and a topic whose clauses are
+    /// then all satisfied becomes a candidate.
     #[inline]
     fn hit(&self, s: &mut Scratch, p: u32, start: u32) {
-        let idx = s.hits.len() as u32;
-        s.hits.push((start, NONE));
         let p = p as usize;
         let stamp = s.stamp;
-        let state = &mut s.patterns[p];
-        if state[0] == stamp {
-            let last = state[2] as usize;
-            state[2] = idx;
-            s.hits[last].1 = idx;
+        let info = self.pattern_info[p];
+        let positions = s.all_positions || info.positions;
+        let first = s.pattern_seen[p] != stamp;
+        if positions {
+            let idx = s.hits.len() as u32;
+            s.hits.push((start, NONE));
+            let span = &mut s.spans[p];
+            if first {
+                *span = (idx, idx);
+            } else {
+                let last = span.1 as usize;
+                span.1 = idx;
+                s.hits[last].1 = idx;
+            }
+        }
+        if !first {
             return;
         }
-        *state = [stamp, idx, idx];
-        for &t in &self.pattern_topics[p] {
-            if s.topic_seen[t as usize] != s.stamp {
-                s.topic_seen[t as usize] = s.stamp;
-                s.candidates.push(t);
+        s.pattern_seen[p] = stamp;
+        for c in &self.pattern_clauses[info.from as usize..info.to as usize] {
+            if c.clause != NONE {
+                let seen = &mut s.clause_seen[c.clause as usize];
+                if *seen == stamp {
+                    continue;
+                }
+                *seen = stamp;
+            }
+            let topic = &mut s.topic_seen[c.topic as usize];
+            if topic.0 != stamp {
+                *topic = (stamp, 0);
+            }
+            topic.1 += 1;
+            if topic.1 == c.needed {
+                s.candidates.push(c.topic);
             }
         }
     }
@@ -1134,7 +1301,10 @@ impl Matcher {
     /// its value and what was found.
     pub fn explain(&self, t: usize, doc: &Document<'_>) -> Option<Explanation> {
         let root = self.roots.get(t)?;
-        let mut s = Scratch::new();
+        let mut s = Scratch {
+            all_positions: true,
+            ..Scratch::default()
+        };
         self.scan(doc, &mut s);
         Some(self.explain_node(root, doc, &mut s))
     }
@@ -1243,6 +1413,27 @@ fn sequence_at(words: &[String], i: usize, want: &[String], prefix: bool) -> boo
             }
         })
     })
+}
+
+/// Marks the patterns of the NEAR operands under `node`: evaluating a NEAR
+/// needs where its operands were hit.
+fn mark_near_positions(node: &Node, lits: &[Lit], needs: &mut [bool]) {
+    match node {
+        Node::And(of) | Node::Or(of) => {
+            for n in of {
+                mark_near_positions(n, lits, needs);
+            }
+        }
+        Node::Not(n) => mark_near_positions(n, lits, needs),
+        Node::Near { left, right, .. } => {
+            for &l in left.iter().chain(right) {
+                if let Some(p) = lits[l].pattern {
+                    needs[p] = true;
+                }
+            }
+        }
+        Node::Lit(_) | Node::Site(_) | Node::Lang(_) => {}
+    }
 }
 
 fn site_matches(site: &str, host: &str) -> bool {
@@ -1379,6 +1570,26 @@ mod tests {
         }
     }
 
+    /// A prefix hashed from its word's first chunk (what the scan does) has
+    /// the hash it was stored under (what the tables do), at every length.
+    #[test]
+    fn prefix_hashes_from_the_first_chunk_agree_with_word_hashes() {
+        let words: [&[u8]; 5] = [
+            b"",
+            b"a",
+            b"abcdefghijklmnopq",
+            "électricité".as_bytes(),
+            b"xy",
+        ];
+        for w in words {
+            let c = chunk(w);
+            for k in 0..=w.len().min(8) {
+                assert_eq!(chunk(&w[..k]), masked(c, k), "{w:?} {k}");
+                assert_eq!(head_hash(masked(c, k), k), word_hash(&w[..k]), "{w:?} {k}");
+            }
+        }
+    }
+
     /// (query, text, expected) — each query alone against each text.
     #[test]
     fn semantics_table() {
@@ -1503,7 +1714,8 @@ mod tests {
         let m = topics(&pairs);
         let mut every = m.clone();
         every.always = (0..every.roots.len() as u32).collect();
-        every.pattern_topics.iter_mut().for_each(Vec::clear);
+        every.topic_clauses.iter_mut().for_each(|c| *c = 0);
+        every.pattern_info.iter_mut().for_each(|i| i.to = i.from);
         assert!(
             m.always.len() < queries.len() / 2,
             "most topics have triggers"
@@ -1743,7 +1955,8 @@ mod tests {
 
     /// The matcher against the reference on random queries and random
     /// posts (seeded): words with and without accents and capitals, phrases,
-    /// prefixes (also ending a phrase), exact terms, NEAR in both forms,
+    /// prefixes short and long (also ending a phrase), digits, words longer
+    /// than 8 and 16 bytes, exact terms, NEAR in both forms,
     /// fields, NOT; texts where the same words recur, cut by spaces,
     /// apostrophes, hyphens and punctuation. Any topic on which the two
     /// disagree fails, and so does an explanation that disagrees with the
@@ -1782,6 +1995,16 @@ mod tests {
             "x",
             "ab",
             "abc",
+            // Digits, and words past the 8 bytes hashed at a time (and past
+            // the 16 kept inside a table entry), in ASCII and not.
+            "2026",
+            "covid19",
+            "COVID19",
+            "électrification",
+            "Electrifications",
+            "electrificationnelle",
+            "anticonstitutionnellement",
+            "Anticonstitutionnel",
         ];
         const SEPARATORS: &[&str] = &[" ", " ", " ", ", ", "'", "’", "-", ". ", " | ", " 🎉 "];
         fn word(rng: &mut StdRng) -> &'static str {
@@ -1791,7 +2014,13 @@ mod tests {
             match rng.gen_range(0..9) {
                 0..=2 => word(rng).to_string(),
                 3 => {
-                    let w: String = word(rng).chars().take(rng.gen_range(1..4)).collect();
+                    // Short prefixes, and long ones (past 8 and 16 bytes).
+                    let n = if rng.gen_bool(0.7) {
+                        rng.gen_range(1..4)
+                    } else {
+                        rng.gen_range(4..20)
+                    };
+                    let w: String = word(rng).chars().take(n).collect();
                     format!("{w}*")
                 }
                 4 => {
