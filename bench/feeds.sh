@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Feed ingestion benchmark (issue 5, benchmark 2):  bash bench/feeds.sh
 #
-# Runs `cargo bench -p relais-fetch --bench feeds` (release build): 1,000
-# generated feeds of 25 items (RSS 2.0 and Atom, 1-3 KB of HTML per item)
-# served gzip-compressed on loopback with ETag and Last-Modified, fetched,
-# parsed, normalised and deduplicated twice; then Python feedparser on the
-# same files. Prints MB/s of pass 1 (target >= 50), the body bytes pass 2
+# Runs `cargo bench -p relais-worker --bench veille_feeds` (release build):
+# 1,000 generated feeds of 25 items (RSS 2.0 and Atom, 1-3 KB of HTML per
+# item, bench/feeds_corpus.rs) served gzip-compressed on loopback with ETag
+# and Last-Modified, read twice by the real veille worker into a fresh SQLite
+# file (and a fresh PostgreSQL database when TEST_POSTGRES_URL is set) and an
+# on-disk search index: fetch, parse, normalise, dedup, analyse (language,
+# sentiment, topics, story clusters), store, index, spike check. Prints the
+# MB/s of pass 1 (target >= 50), the items stored, the body bytes pass 2
 # re-downloaded (target 0: every answer a 304), relais's parse-only MB/s and
-# feedparser's, with the ratios. See the header of
-# crates/relais-fetch/benches/feeds.rs for the corpus and the measures.
+# Python feedparser's on the same files, with the ratios. See the header of
+# crates/relais-worker/benches/veille_feeds.rs for what is timed.
+#
+# BENCH_FETCH_ONLY=1 also runs the older fetch-and-parse-only benchmark
+# (crates/relais-fetch/benches/feeds.rs: no analysis, store or index).
 #
 # The peer runs in a virtual environment with feedparser from PyPI, created
 # on first use in:
@@ -16,7 +22,9 @@
 # If python3, venv or the package cannot be had, the peer is shown as n/a and
 # relais's figures are printed anyway.
 #
-# Settings (environment): BENCH_FEEDS=1000, BENCH_ITEMS=25, CARGO_TARGET_DIR.
+# Settings (environment): BENCH_FEEDS=1000, BENCH_ITEMS=25, BENCH_HOSTS=32,
+# BENCH_CONCURRENCY (veille.concurrency), BENCH_BACKENDS, TEST_POSTGRES_URL,
+# CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -41,5 +49,10 @@ if peer_ok; then
     export BENCH_PYTHON="$VENV/bin/python"
 fi
 
-cargo bench -q -p relais-fetch --bench feeds -- "$@" 2>&1 \
+cargo bench -q -p relais-worker --bench veille_feeds -- "$@" 2>&1 \
     | grep --line-buffered -v '^\s*\(Compiling\|Finished\|Running\)'
+if [ "${BENCH_FETCH_ONLY:-0}" = 1 ]; then
+    echo "--- fetch and parse only (relais-fetch, no analysis, store or index) ---"
+    cargo bench -q -p relais-fetch --bench feeds -- "$@" 2>&1 \
+        | grep --line-buffered -v '^\s*\(Compiling\|Finished\|Running\)'
+fi

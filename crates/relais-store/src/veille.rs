@@ -8,7 +8,7 @@
 
 use crate::audit::{write_audit, AuditRecord};
 use crate::time::{now, DbTime};
-use crate::{conflict_on, marks, on_pool, Result, Store, StoreError};
+use crate::{conflict_on, marks, on_pool, value_rows, Result, Store, StoreError};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use relais_core::audit::AuditAction;
 use relais_core::model::Actor;
@@ -781,9 +781,14 @@ impl Store {
     }
 
     /// Stores new items of a source in one transaction: each item (skipped if
-    /// its dedup key is already there), its topics and the topics' hourly
-    /// volumes; the source's item count. Returns the stored items' ids, in
-    /// the order given, `None` for the duplicates.
+    /// its dedup key is already there, or given earlier in `items`), its
+    /// topics (those of the workspace) and the topics' hourly volumes; the
+    /// source's item count. Returns the stored items' ids, in the order
+    /// given, `None` for the duplicates.
+    ///
+    /// Multi-row statements: a feed's 25 items, their topics and their hours
+    /// are a handful of statements, not one per row (a statement costs a
+    /// round trip to SQLite's connection thread or to PostgreSQL).
     pub async fn store_items(
         &self,
         ws: WorkspaceId,
@@ -791,83 +796,129 @@ impl Store {
         items: &[NewItem],
         at: DateTime<Utc>,
     ) -> Result<Vec<Option<ItemId>>> {
-        let mut ids = Vec::with_capacity(items.len());
-        let mut hours: HashMap<(TopicId, DateTime<Utc>), (i64, i64)> = HashMap::new();
+        /// Rows per multi-row statement: 16 parameters a row, far below both
+        /// backends' limits (32,766 and 65,535). SQLite's driver looks each
+        /// parameter's name up among all of the statement's, so the cost per
+        /// parameter grows with their number: a feed's worth is the sweet spot.
+        const ITEM_ROWS: usize = 32;
+        /// Rows of 3 or 4 parameters per statement.
+        const SMALL_ROWS: usize = 128;
+        let mut ids: Vec<Option<ItemId>> = vec![None; items.len()];
+        if items.is_empty() {
+            return Ok(ids);
+        }
+        let source_id = source.map(|(s, _)| s.0);
+        let source_title = source.map(|(_, t)| t).unwrap_or("");
+        let fetched_at = DbTime::from(at);
         on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
-            for item in items {
-                let id: Option<(i64,)> = sqlx::query_as(
+            // Items: the rows returned name their key, which gives each id
+            // to the first item with that key.
+            let mut stored: HashMap<String, i64> = HashMap::with_capacity(items.len());
+            for chunk in items.chunks(ITEM_ROWS) {
+                let sql = format!(
                     "INSERT INTO veille_items (workspace_id, source_id, source_title, dedup_key, url, canonical_url, \
                      title, body, author, lang, published_at, fetched_at, date_issue, polarity, sentiment, cluster_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-                     ON CONFLICT (workspace_id, dedup_key) DO NOTHING RETURNING id",
-                )
-                .bind(ws.0)
-                .bind(source.map(|(s, _)| s.0))
-                .bind(source.map(|(_, t)| t).unwrap_or(""))
-                .bind(&item.dedup_key)
-                .bind(item.url.as_deref())
-                .bind(item.canonical_url.as_deref())
-                .bind(&item.title)
-                .bind(&item.text)
-                .bind(item.author.as_deref())
-                .bind(item.lang.as_deref())
-                .bind(DbTime::from(item.published_at))
-                .bind(DbTime::from(at))
-                .bind(&item.date_issue)
-                .bind(item.polarity.as_str())
-                .bind(item.sentiment)
-                .bind(item.cluster_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((id,)) = id else {
-                    ids.push(None);
-                    continue;
-                };
-                for topic in &item.topics {
-                    let attached = sqlx::query(
-                        "INSERT INTO veille_item_topics (topic_id, item_id, published_at) \
-                         SELECT id, $2, $3 FROM veille_topics WHERE id = $1 AND workspace_id = $4",
-                    )
-                    .bind(topic.0)
-                    .bind(id)
-                    .bind(DbTime::from(item.published_at))
+                     VALUES {} ON CONFLICT (workspace_id, dedup_key) DO NOTHING RETURNING id, dedup_key",
+                    value_rows(chunk.len(), 16, 1)
+                );
+                let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+                for item in chunk {
+                    q = q
+                        .bind(ws.0)
+                        .bind(source_id)
+                        .bind(source_title)
+                        .bind(&item.dedup_key)
+                        .bind(item.url.as_deref())
+                        .bind(item.canonical_url.as_deref())
+                        .bind(&item.title)
+                        .bind(&item.text)
+                        .bind(item.author.as_deref())
+                        .bind(item.lang.as_deref())
+                        .bind(DbTime::from(item.published_at))
+                        .bind(fetched_at)
+                        .bind(&item.date_issue)
+                        .bind(item.polarity.as_str())
+                        .bind(item.sentiment)
+                        .bind(item.cluster_id);
+                }
+                stored.extend(
+                    q.fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|(id, k)| (k, id)),
+                );
+            }
+            for (slot, item) in ids.iter_mut().zip(items) {
+                *slot = stored.remove(&item.dedup_key).map(ItemId);
+            }
+            // Topics: only the workspace's (a topic of another workspace, or
+            // one deleted since the matcher was compiled, is left out).
+            let own: HashSet<i64> =
+                sqlx::query_as::<_, (i64,)>("SELECT id FROM veille_topics WHERE workspace_id = $1")
                     .bind(ws.0)
-                    .execute(&mut *tx)
-                    .await?;
-                    if attached.rows_affected() == 0 {
-                        // A topic of another workspace (or deleted since).
-                        continue;
-                    }
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id,)| id)
+                    .collect();
+            let mut links: Vec<(i64, i64, DateTime<Utc>)> = Vec::new();
+            let mut hours: HashMap<(i64, DateTime<Utc>), (i64, i64)> = HashMap::new();
+            for (id, item) in ids.iter().zip(items) {
+                let Some(id) = id else { continue };
+                let mut topics: Vec<i64> = item
+                    .topics
+                    .iter()
+                    .map(|t| t.0)
+                    .filter(|t| own.contains(t))
+                    .collect();
+                topics.sort_unstable();
+                topics.dedup();
+                for topic in topics {
+                    links.push((topic, id.0, item.published_at));
                     let e = hours
-                        .entry((*topic, hour_of(item.published_at)))
+                        .entry((topic, hour_of(item.published_at)))
                         .or_default();
                     e.0 += 1;
                     e.1 += i64::from(item.polarity == Polarity::Negative);
                 }
-                ids.push(Some(ItemId(id)));
             }
-            for ((topic, hour), (total, negative)) in &hours {
-                sqlx::query(
-                    "INSERT INTO veille_topic_hours (topic_id, hour, total, negative) \
-                     SELECT id, $2, $3, $4 FROM veille_topics WHERE id = $1 \
-                     ON CONFLICT (topic_id, hour) DO UPDATE SET total = veille_topic_hours.total + $3, \
-                     negative = veille_topic_hours.negative + $4",
-                )
-                .bind(topic.0)
-                .bind(DbTime::from(*hour))
-                .bind(*total)
-                .bind(*negative)
-                .execute(&mut *tx)
-                .await?;
+            for chunk in links.chunks(SMALL_ROWS) {
+                let sql = format!(
+                    "INSERT INTO veille_item_topics (topic_id, item_id, published_at) VALUES {}",
+                    value_rows(chunk.len(), 3, 1)
+                );
+                let mut q = sqlx::query(&sql);
+                for (topic, item, published_at) in chunk {
+                    q = q.bind(*topic).bind(*item).bind(DbTime::from(*published_at));
+                }
+                q.execute(&mut *tx).await?;
             }
-            if let Some((source, _)) = source {
-                let stored = ids.iter().flatten().count() as i64;
+            let hours: Vec<_> = hours.into_iter().collect();
+            for chunk in hours.chunks(SMALL_ROWS) {
+                let sql = format!(
+                    "INSERT INTO veille_topic_hours (topic_id, hour, total, negative) VALUES {} \
+                     ON CONFLICT (topic_id, hour) DO UPDATE SET total = veille_topic_hours.total + excluded.total, \
+                     negative = veille_topic_hours.negative + excluded.negative",
+                    value_rows(chunk.len(), 4, 1)
+                );
+                let mut q = sqlx::query(&sql);
+                for ((topic, hour), (total, negative)) in chunk {
+                    q = q
+                        .bind(*topic)
+                        .bind(DbTime::from(*hour))
+                        .bind(*total)
+                        .bind(*negative);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            if let Some(source) = source_id {
+                let count = ids.iter().flatten().count() as i64;
                 sqlx::query(
                     "UPDATE veille_sources SET items_total = items_total + $2 WHERE id = $1",
                 )
-                .bind(source.0)
-                .bind(stored)
+                .bind(source)
+                .bind(count)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -1249,6 +1300,42 @@ impl Store {
                 negative,
             })
             .collect())
+    }
+
+    /// [`topic_volume`](Self::topic_volume) of several topics in one query:
+    /// each topic's hourly volumes in `[from, to)`, oldest first (topics
+    /// without any are absent).
+    pub async fn topics_volume(
+        &self,
+        topics: &[TopicId],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<HashMap<TopicId, Vec<HourVolume>>> {
+        let mut out: HashMap<TopicId, Vec<HourVolume>> = HashMap::new();
+        for chunk in topics.chunks(500) {
+            let sql = format!(
+                "SELECT topic_id, hour, total, negative FROM veille_topic_hours \
+                 WHERE hour >= $1 AND hour < $2 AND topic_id IN ({}) ORDER BY topic_id, hour",
+                marks(3, chunk.len())
+            );
+            let rows: Vec<(i64, DbTime, i64, i64)> = on_pool!(self, |pool| {
+                let mut q = sqlx::query_as(&sql)
+                    .bind(DbTime::from(from))
+                    .bind(DbTime::from(to));
+                for t in chunk {
+                    q = q.bind(t.0);
+                }
+                q.fetch_all(pool).await?
+            });
+            for (topic, hour, total, negative) in rows {
+                out.entry(TopicId(topic)).or_default().push(HourVolume {
+                    hour: hour.0,
+                    total,
+                    negative,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Records a spike alert once per topic, hour and kind. Returns its id

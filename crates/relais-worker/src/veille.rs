@@ -22,7 +22,7 @@ use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use relais_connect::listen::{self, FirehoseOptions, HeardPost, JetstreamOptions};
 use relais_core::entry::NotificationKind;
 use relais_core::veille::{AlertKind, NewItem, Polarity, Source, SourceKind, SourceState};
-use relais_core::{ItemId, TopicId, WorkspaceId};
+use relais_core::{ItemId, SourceId, TopicId, WorkspaceId};
 use relais_fetch::{schedule, FeedItem, FetchError, Fetched, Fetcher, Validators};
 use relais_search::{ItemDoc, SearchIndex};
 use relais_store::{hour_of, FetchRecord, Store, StoreError};
@@ -31,6 +31,7 @@ use relais_veille::{
     SentimentAnalyzer, SpikeConfig, Topic,
 };
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::task::JoinSet;
@@ -198,6 +199,15 @@ pub struct VeilleWorker {
     options: VeilleOptions,
     id: String,
     memory: Arc<Mutex<Memory>>,
+    commits: Arc<Commits>,
+}
+
+/// The search index's grouped commits: additions are numbered, and the last
+/// commit says up to which addition it took in.
+#[derive(Default)]
+struct Commits {
+    added: AtomicU64,
+    committed: tokio::sync::Mutex<u64>,
 }
 
 /// The story key of a new item: stable for its dedup key, so the clusterer
@@ -231,6 +241,7 @@ impl VeilleWorker {
             options,
             id: format!("{id}/veille"),
             memory: Arc::new(Mutex::new(Memory::default())),
+            commits: Arc::new(Commits::default()),
         })
     }
 
@@ -760,32 +771,36 @@ impl VeilleWorker {
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
         let label = source.label();
-        let items: Vec<NewItem> = {
+        // Language, sentiment and topics depend on the item alone: they run
+        // here, on this source's task, alongside the other sources'.
+        let context = Context {
+            compiled: &compiled,
+            site: &site,
+            source: &label,
+            now,
+        };
+        let mut scratch = Scratch::new();
+        let mut hits = Vec::new();
+        let (mut items, wholes): (Vec<NewItem>, Vec<String>) = fresh
+            .iter()
+            .map(|raw| analyse(raw, &context, &mut scratch, &mut hits))
+            .unzip();
+        // Stories: the workspace's clusterer, one source at a time.
+        {
             let mut memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
             let clusterer = memory
                 .clusterers
                 .entry(ws)
                 .or_insert_with(|| Clusterer::new(ClusterParams::default()));
-            let mut scratch = Scratch::new();
-            let mut hits = Vec::new();
-            let context = Context {
-                ws,
-                compiled: &compiled,
-                site: &site,
-                source: &label,
-                now,
-            };
-            fresh
-                .iter()
-                .map(|raw| analyse(raw, &context, clusterer, &mut scratch, &mut hits))
-                .collect()
-        };
+            for (item, whole) in items.iter_mut().zip(&wholes) {
+                item.cluster_id = clusterer.add(story_key(ws, &item.dedup_key), whole).0 as i64;
+            }
+        }
+        drop(wholes);
         let ids = self
             .store
             .store_items(ws, Some((source.id, &label)), &items, now)
             .await?;
-        let stored: Vec<ItemId> = ids.iter().flatten().copied().collect();
-        self.index_items(&stored).await;
         let mut touched: Vec<TopicId> = items
             .iter()
             .zip(&ids)
@@ -794,40 +809,64 @@ impl VeilleWorker {
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        let mut alerts = 0;
-        for topic in touched {
-            alerts += self.check_spike(ws, topic, now).await?;
-        }
-        Ok((stored.len(), alerts))
+        let docs: Vec<ItemDoc> = items
+            .into_iter()
+            .zip(&ids)
+            .filter_map(|(item, id)| id.map(|id| new_item_doc(ws, source.id, id, item)))
+            .collect();
+        let stored = docs.len();
+        self.index_docs(docs).await;
+        let alerts = self.check_spikes(ws, &touched, now).await?;
+        Ok((stored, alerts))
     }
 
     /// Adds stored items to the search index and commits, so they are
-    /// searchable when this returns. An index failure is logged: the items
-    /// are stored, and `relais veille reindex` rebuilds the index.
-    async fn index_items(&self, ids: &[ItemId]) {
+    /// searchable when this returns. Commits are grouped: a source whose
+    /// items were added while another source's commit was running waits for
+    /// the next commit, which takes in every addition made before it starts
+    /// (one commit for many sources, not one each). An index failure is
+    /// logged: the items are stored, and `relais veille reindex` rebuilds
+    /// the index.
+    async fn index_docs(&self, docs: Vec<ItemDoc>) {
         let Some(index) = &self.index else {
             return;
         };
-        if ids.is_empty() {
+        if docs.is_empty() {
             return;
         }
-        let items = match self.store.indexed_items(ids).await {
-            Ok(items) => items,
+        let added = {
+            let index = Arc::clone(index);
+            let commits = Arc::clone(&self.commits);
+            tokio::task::spawn_blocking(move || {
+                index.add(&docs)?;
+                // Taken after the addition: a commit that reads the counter
+                // at or past this ticket includes these documents.
+                Ok::<u64, relais_search::SearchError>(
+                    commits.added.fetch_add(1, Ordering::SeqCst) + 1,
+                )
+            })
+            .await
+        };
+        let ticket = match added {
+            Ok(Ok(ticket)) => ticket,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "veille: search index update failed");
+                return;
+            }
             Err(e) => {
-                tracing::error!(error = %e, "veille: items stored but not read back for the index");
+                tracing::error!(error = %e, "veille: search index task stopped");
                 return;
             }
         };
-        let docs: Vec<ItemDoc> = items.into_iter().map(item_doc).collect();
+        let mut committed = self.commits.committed.lock().await;
+        if *committed >= ticket {
+            return;
+        }
+        let upto = self.commits.added.load(Ordering::SeqCst);
         let index = Arc::clone(index);
-        let done = tokio::task::spawn_blocking(move || {
-            index.add(&docs)?;
-            index.commit()
-        })
-        .await;
-        match done {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "veille: search index update failed"),
+        match tokio::task::spawn_blocking(move || index.commit()).await {
+            Ok(Ok(())) => *committed = upto,
+            Ok(Err(e)) => tracing::error!(error = %e, "veille: search index commit failed"),
             Err(e) => tracing::error!(error = %e, "veille: search index task stopped"),
         }
     }
@@ -879,22 +918,43 @@ impl VeilleWorker {
         Ok(compiled)
     }
 
-    /// Looks at the topic's current hour against the same hour of the
-    /// previous days; records and tells each new alert.
+    /// Looks at each topic's current hour against the same hour of the
+    /// previous days (their volumes read in one query); records and tells
+    /// each new alert.
+    async fn check_spikes(
+        &self,
+        ws: WorkspaceId,
+        topics: &[TopicId],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        if topics.is_empty() {
+            return Ok(0);
+        }
+        let current_hour = hour_of(now);
+        let days = i64::from(self.options.spike.window_days);
+        let from = current_hour - ChronoDuration::hours(24 * days);
+        let volumes = self
+            .store
+            .topics_volume(topics, from, current_hour + ChronoDuration::hours(1))
+            .await?;
+        let mut new = 0;
+        for &topic in topics {
+            let volumes = volumes.get(&topic).map_or(&[][..], Vec::as_slice);
+            new += self.check_spike(ws, topic, current_hour, volumes).await?;
+        }
+        Ok(new)
+    }
+
+    /// One topic's spike check, from its hourly volumes over the window.
     async fn check_spike(
         &self,
         ws: WorkspaceId,
         topic: TopicId,
-        now: DateTime<Utc>,
+        current_hour: DateTime<Utc>,
+        volumes: &[relais_store::HourVolume],
     ) -> Result<usize, StoreError> {
         let config = &self.options.spike;
-        let current_hour = hour_of(now);
         let days = i64::from(config.window_days);
-        let from = current_hour - ChronoDuration::hours(24 * days);
-        let volumes = self
-            .store
-            .topic_volume(topic, from, current_hour + ChronoDuration::hours(1))
-            .await?;
         let by_hour: HashMap<DateTime<Utc>, (i64, i64)> = volumes
             .iter()
             .map(|v| (v.hour, (v.total, v.negative)))
@@ -992,22 +1052,22 @@ impl VeilleWorker {
 
 /// What analysing an item needs to know about where it comes from.
 struct Context<'a> {
-    ws: WorkspaceId,
     compiled: &'a Compiled,
     site: &'a str,
     source: &'a str,
     now: DateTime<Utc>,
 }
 
-/// Turns a raw item into an item to store: language, sentiment, topics,
-/// story.
+/// Turns a raw item into an item to store: language, sentiment, topics. The
+/// story (`cluster_id`) is left for the caller, which holds the workspace's
+/// clusterer; the title and text joined, as the clusterer reads them, come
+/// with the item.
 fn analyse(
     raw: &RawItem,
     cx: &Context<'_>,
-    clusterer: &mut Clusterer,
     scratch: &mut Scratch,
     hits: &mut Vec<usize>,
-) -> NewItem {
+) -> (NewItem, String) {
     let (compiled, now) = (cx.compiled, cx.now);
     let whole = if raw.title.is_empty() {
         raw.text.clone()
@@ -1041,8 +1101,7 @@ fn analyse(
         .iter()
         .filter_map(|i| compiled.topics.get(*i).copied())
         .collect();
-    let cluster = clusterer.add(story_key(cx.ws, &raw.dedup_key), &whole).0 as i64;
-    NewItem {
+    let item = NewItem {
         dedup_key: raw.dedup_key.clone(),
         url: raw.url.clone(),
         canonical_url: raw.canonical_url.clone(),
@@ -1054,18 +1113,40 @@ fn analyse(
         date_issue: raw.date_issue.clone(),
         polarity: Polarity::parse(sentiment.polarity.as_str()).unwrap_or(Polarity::Neutral),
         sentiment: sentiment.score,
-        cluster_id: cluster,
+        cluster_id: 0,
         topics,
+    };
+    (item, whole)
+}
+
+/// A just-stored item as the search index takes it (what [`item_doc`] gives
+/// from the store, without reading it back).
+fn new_item_doc(ws: WorkspaceId, source: SourceId, id: ItemId, item: NewItem) -> ItemDoc {
+    ItemDoc {
+        item_id: id.0,
+        workspace_id: ws.0,
+        source_id: source.0,
+        topic_ids: item.topics.iter().map(|t| t.0).collect(),
+        title: item.title,
+        text: item.text,
+        author: item.author,
+        url: item.url,
+        lang: item.lang,
+        sentiment: Some(search_sentiment(item.polarity)),
+        published_at: item.published_at,
+    }
+}
+
+fn search_sentiment(p: Polarity) -> relais_search::Sentiment {
+    match p {
+        Polarity::Positive => relais_search::Sentiment::Positive,
+        Polarity::Neutral => relais_search::Sentiment::Neutral,
+        Polarity::Negative => relais_search::Sentiment::Negative,
     }
 }
 
 /// A stored item as the search index takes it.
 pub fn item_doc(i: relais_store::IndexedItem) -> ItemDoc {
-    let sentiment = match i.item.polarity {
-        Polarity::Positive => relais_search::Sentiment::Positive,
-        Polarity::Neutral => relais_search::Sentiment::Neutral,
-        Polarity::Negative => relais_search::Sentiment::Negative,
-    };
     ItemDoc {
         item_id: i.item.id.0,
         workspace_id: i.item.workspace_id.0,
@@ -1076,7 +1157,7 @@ pub fn item_doc(i: relais_store::IndexedItem) -> ItemDoc {
         author: i.item.author,
         url: i.item.url,
         lang: i.item.lang,
-        sentiment: Some(sentiment),
+        sentiment: Some(search_sentiment(i.item.polarity)),
         published_at: i.item.published_at,
     }
 }
