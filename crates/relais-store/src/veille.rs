@@ -815,7 +815,13 @@ impl Store {
             // Items: the rows returned name their key, which gives each id
             // to the first item with that key.
             let mut stored: HashMap<String, i64> = HashMap::with_capacity(items.len());
-            for chunk in items.chunks(ITEM_ROWS) {
+            // Rows go in in key order, and the hours below in (topic, hour)
+            // order: concurrent transactions then take their row locks in
+            // one order and cannot deadlock (PostgreSQL did, between feeds
+            // sharing an article or a topic's hour).
+            let mut in_order: Vec<&NewItem> = items.iter().collect();
+            in_order.sort_by(|a, b| a.dedup_key.cmp(&b.dedup_key));
+            for chunk in in_order.chunks(ITEM_ROWS) {
                 let sql = format!(
                     "INSERT INTO veille_items (workspace_id, source_id, source_title, dedup_key, url, canonical_url, \
                      title, body, author, lang, published_at, fetched_at, date_issue, polarity, sentiment, cluster_id) \
@@ -894,7 +900,8 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            let hours: Vec<_> = hours.into_iter().collect();
+            let mut hours: Vec<_> = hours.into_iter().collect();
+            hours.sort_unstable_by_key(|(key, _)| *key);
             for chunk in hours.chunks(SMALL_ROWS) {
                 let sql = format!(
                     "INSERT INTO veille_topic_hours (topic_id, hour, total, negative) VALUES {} \
