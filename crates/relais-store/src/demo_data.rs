@@ -446,6 +446,11 @@ pub(crate) const STORIES: &[Story] = &[
     Story { topics: &[], site: "culture-ville.example", title: "Fête de la musique : le programme", text: "Concerts, bals et chorales dans toute la ville le 21 juin.", tone: 1 },
 ];
 
+/// The spike alert of the burst: (baseline mean, threshold), what
+/// `relais_veille::detect_spike` with the default `[veille]` settings gives
+/// for an empty baseline (checked by `relais/tests/demo_veille.rs`).
+pub(crate) const BURST_ALERT: (f64, f64) = (0.0, 3.0);
+
 /// The burst of this hour: a ticketing story told by many sites.
 pub(crate) const BURST: Story = Story {
     topics: &[0],

@@ -5,10 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use chrono::Duration;
 use relais_core::veille::{AlertKind, Polarity};
 use relais_store::demo::seed_demo;
 use relais_store::{testing, ItemFilter};
-use relais_veille::{parse, Document, Matcher, Scratch, Topic};
+use relais_veille::{
+    detect_spike, parse, Document, HourCounts, Matcher, Scratch, SpikeConfig, Topic,
+};
 use std::collections::BTreeSet;
 
 #[tokio::test]
@@ -69,6 +72,41 @@ async fn the_demo_veille_is_what_the_matcher_would_have_found() {
         assert_eq!(alerts[0].kind, AlertKind::Volume);
         assert_eq!(alerts[0].topic_name, "Billetterie et public");
         assert_eq!(alerts[0].observed, 12);
+        // The figures are the detector's, on the stored hours, as the
+        // worker reads them (the same hour of each of the previous days).
+        let hour = alerts[0].hour;
+        let config = SpikeConfig::default();
+        let days = i64::from(config.window_days);
+        let volumes = store
+            .topic_volume(
+                alerts[0].topic_id,
+                hour - Duration::days(days),
+                hour + Duration::hours(1),
+            )
+            .await
+            .unwrap();
+        let counts = |h| {
+            volumes
+                .iter()
+                .find(|v| v.hour == h)
+                .map_or(HourCounts::new(0, 0), |v| {
+                    HourCounts::new(v.total as u32, v.negative as u32)
+                })
+        };
+        let history: Vec<HourCounts> = (1..=24 * days)
+            .rev()
+            .map(|back| counts(hour - Duration::hours(back)))
+            .collect();
+        let report = detect_spike(&history, counts(hour), &config);
+        assert!(report.volume, "[{label}] {}", report.reason);
+        assert_eq!(alerts[0].baseline, report.baseline_mean, "[{label}]");
+        assert_eq!(
+            alerts[0].threshold,
+            report
+                .volume_threshold
+                .unwrap_or(f64::from(config.min_count)),
+            "[{label}]"
+        );
         for slug in ["maison-dupain", "velo-cite"] {
             let other = store.workspace_by_slug(slug).await.unwrap().unwrap();
             assert!(
