@@ -13,9 +13,6 @@
 # Python feedparser's on the same files, with the ratios. See the header of
 # crates/relais-worker/benches/veille_feeds.rs for what is timed.
 #
-# BENCH_FETCH_ONLY=1 also runs the older fetch-and-parse-only benchmark
-# (crates/relais-fetch/benches/feeds.rs: no analysis, store or index).
-#
 # The peer runs in a virtual environment with feedparser from PyPI, created
 # on first use in:
 #   RELAIS_BENCH_FEEDS_VENV  (default: ${XDG_CACHE_HOME:-~/.cache}/relais-bench-feeds-venv)
@@ -51,8 +48,3 @@ fi
 
 cargo bench -q -p relais-worker --bench veille_feeds -- "$@" 2>&1 \
     | grep --line-buffered -v '^\s*\(Compiling\|Finished\|Running\)'
-if [ "${BENCH_FETCH_ONLY:-0}" = 1 ]; then
-    echo "--- fetch and parse only (relais-fetch, no analysis, store or index) ---"
-    cargo bench -q -p relais-fetch --bench feeds -- "$@" 2>&1 \
-        | grep --line-buffered -v '^\s*\(Compiling\|Finished\|Running\)'
-fi

@@ -1,7 +1,6 @@
 //! The generated feeds of the feed ingestion benchmark (issue 5, benchmark
-//! 2), shared by `crates/relais-worker/benches/veille_feeds.rs` (the real
-//! ingestion path) and `crates/relais-fetch/benches/feeds.rs` (fetch and
-//! parse only), which include this file with `#[path]`.
+//! 2), included with `#[path]` by `crates/relais-worker/benches/veille_feeds.rs`
+//! (the real ingestion path, which also times parsing alone).
 //!
 //! Drawn from a seeded `StdRng`, so every run serves the same bytes: half RSS
 //! 2.0 (`<language>`, `dc:creator`, `<guid isPermaLink="false">` on half the
