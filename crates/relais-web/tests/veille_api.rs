@@ -17,7 +17,6 @@ use relais_core::veille::{AlertKind, NewItem, Polarity, VeilleKind};
 use relais_core::{model::Actor, ItemId, Locale, TopicId, WorkspaceId};
 use relais_store::testing;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 const SLUG: &str = "maison-dupain";
 const API: &str = "/api/v1/workspaces/maison-dupain/veille";
@@ -107,8 +106,7 @@ fn new_item(key: &str, title: &str, body: &str, polarity: Polarity, topics: &[To
 /// searches, the first one curated.
 async fn veille_world(db: testing::TestDb) -> (World, WorkspaceId, TopicId, Vec<ItemId>) {
     let config = relais_config::Config::default();
-    let index = Arc::new(relais_search::SearchIndex::in_ram().unwrap());
-    let w = world_with(db, config.clone()).await;
+    let w = world_with(db, config).await;
     let store = w.db.store.clone();
     let ws = store.workspace_by_slug(SLUG).await.unwrap().unwrap();
     let sys = Actor::System("test");
@@ -154,35 +152,7 @@ async fn veille_world(db: testing::TestDb) -> (World, WorkspaceId, TopicId, Vec<
         )
         .await
         .unwrap();
-    let docs: Vec<_> = store
-        .indexed_items(&ids)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| relais_search::ItemDoc {
-            item_id: i.item.id.0,
-            workspace_id: i.item.workspace_id.0,
-            source_id: 0,
-            topic_ids: i.topics.iter().map(|t| t.0).collect(),
-            title: i.item.title,
-            text: i.item.text,
-            author: None,
-            url: i.item.url,
-            lang: i.item.lang,
-            sentiment: None,
-            published_at: i.item.published_at,
-        })
-        .collect();
-    index.add(&docs).unwrap();
-    index.commit().unwrap();
-    let state = relais_web::AppState::new(store.clone(), config)
-        .unwrap()
-        .with_vault(w.vault.clone())
-        .with_search(index);
-    let w = World {
-        app: relais_web::app(state),
-        ..w
-    };
+    let w = common::with_search_index(w, &ids).await;
     (w, ws.id, topic.id, ids)
 }
 

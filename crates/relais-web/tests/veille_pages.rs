@@ -15,7 +15,6 @@ use relais_core::veille::{AlertKind, NewItem, Polarity, VeilleKind};
 use relais_core::{model::Actor, ItemId, WorkspaceId};
 use relais_store::testing;
 use std::path::Path;
-use std::sync::Arc;
 
 const SLUG: &str = "maison-dupain";
 
@@ -52,8 +51,7 @@ async fn veille_world(db: testing::TestDb, smtp_url: &str) -> (World, WorkspaceI
     let mut config = relais_config::Config::default();
     config.mail.smtp_url = smtp_url.to_string();
     config.mail.from = "relais <relais@demo.local>".into();
-    let index = Arc::new(relais_search::SearchIndex::in_ram().unwrap());
-    let w = world_with(db, config.clone()).await;
+    let w = world_with(db, config).await;
     let store = w.db.store.clone();
     let store = &store;
     let ws = store.workspace_by_slug(SLUG).await.unwrap().unwrap();
@@ -89,36 +87,7 @@ async fn veille_world(db: testing::TestDb, smtp_url: &str) -> (World, WorkspaceI
         .into_iter()
         .map(Option::unwrap)
         .collect::<Vec<_>>();
-    let docs: Vec<_> = store
-        .indexed_items(&ids)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| relais_search::ItemDoc {
-            item_id: i.item.id.0,
-            workspace_id: i.item.workspace_id.0,
-            source_id: 0,
-            topic_ids: i.topics.iter().map(|t| t.0).collect(),
-            title: i.item.title,
-            text: i.item.text,
-            author: None,
-            url: i.item.url,
-            lang: i.item.lang,
-            sentiment: None,
-            published_at: i.item.published_at,
-        })
-        .collect();
-    index.add(&docs).unwrap();
-    index.commit().unwrap();
-    // The same app as `world_with`, with the search index handed over.
-    let state = relais_web::AppState::new(store.clone(), config)
-        .unwrap()
-        .with_vault(w.vault.clone())
-        .with_search(index);
-    let w = World {
-        app: relais_web::app(state),
-        ..w
-    };
+    let w = common::with_search_index(w, &ids).await;
     store
         .record_alert(
             ws.id,

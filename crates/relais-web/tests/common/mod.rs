@@ -341,3 +341,27 @@ pub async fn editorial_fixtures(
     }
     path
 }
+
+/// The same world whose app searches an in-memory index holding the items
+/// `ids`, indexed as the veille worker indexes them.
+pub async fn with_search_index(w: World, ids: &[relais_core::ItemId]) -> World {
+    let index = std::sync::Arc::new(relais_search::SearchIndex::in_ram().unwrap());
+    let docs: Vec<_> =
+        w.db.store
+            .indexed_items(ids)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(relais_worker::veille::item_doc)
+            .collect();
+    index.add(&docs).unwrap();
+    index.commit().unwrap();
+    let state = AppState::new(w.db.store.clone(), w.config.clone())
+        .unwrap()
+        .with_vault(w.vault.clone())
+        .with_search(index);
+    World {
+        app: app(state),
+        ..w
+    }
+}
