@@ -5,9 +5,9 @@
 //! in a single pass over the document by one multi-pattern automaton that
 //! works on words rather than bytes:
 //!
-//! 1. The document's title, then its text, is cut into words and each word
-//!    folded ([`crate::text::for_each_word`], no folded copy of the text is
-//!    built). Words are numbered across both fields, title first.
+//! 1. The document's title, then its text, is folded into a reused buffer
+//!    and cut into words there ([`crate::text::for_each_word`]). Words are
+//!    numbered across both fields, title first.
 //! 2. Each folded word is looked up, once, in a hash table of every word the
 //!    topics use. A one-word pattern (`grève`) is hit by that lookup. The
 //!    entry also gives the word's *symbol* when it belongs to a phrase.
@@ -15,8 +15,10 @@
 //!    and the word's first eight bytes are loaded once; for each prefix
 //!    length `k` in use (a handful), the hash of its first `k` bytes (that
 //!    load, masked) is tested against a bit filter of the prefixes' hashes,
-//!    and only then looked up in the table of the prefixes. Every prefix of
-//!    every topic is so tested in the same pass.
+//!    and only then looked up in the table of the prefixes. Only the lengths
+//!    that some prefix starting with the word's first three bytes has are
+//!    tried (a small table by those bytes' hash), so most words try none.
+//!    Every prefix of every topic is so tested in the same pass.
 //! 4. Phrases (`"grève générale"`) are an Aho–Corasick automaton over the
 //!    symbols: its alphabet is the topics' phrase words, a word outside it
 //!    sends the automaton back to its start, and so does the start of the
@@ -66,8 +68,12 @@ const NONE: u32 = u32::MAX;
 const MAX_IDS: usize = NONE as usize - 1;
 
 /// The most clauses a topic is made a candidate by (see
-/// [`Matcher::clauses`]): the most selective ones are kept.
-const MAX_CLAUSES: usize = 8;
+/// [`Matcher::clauses`]): the most selective ones are kept. Each clause
+/// kept costs work at every first hit of its patterns, and each one left
+/// out lets through candidates the evaluation then rejects: on the
+/// benchmark's 10,000 topics, two did as well as eight and one worse (100,
+/// 99 and 96 MB/s).
+const MAX_CLAUSES: usize = 2;
 
 /// The multiplier of the word hash: the 64-bit fraction of the golden
 /// ratio, odd and with well-spread bits.
@@ -260,6 +266,67 @@ impl Filter {
         self.bits
             .get(i / 64)
             .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+}
+
+/// Which prefix lengths a word may have a prefix pattern of, from its
+/// first three bytes: for the prefixes of 3 to 64 bytes, bit `k - 1` of the
+/// entry at the hash of their first three bytes is set (`k` their length);
+/// the few shorter ones are in `short`. Most words start with three bytes
+/// that no prefix starts with, and so test no prefix length at all.
+#[derive(Debug, Clone)]
+struct Heads {
+    by_head: Vec<u64>,
+    shift: u32,
+    /// Bits 0 and 1: some prefix is one, two bytes long.
+    short: u64,
+}
+
+impl Heads {
+    /// For about `n` prefixes.
+    fn new(n: usize) -> Heads {
+        let slots = (n.max(1) * 4).next_power_of_two().max(1 << 8);
+        Heads {
+            by_head: vec![0; slots],
+            shift: 64 - slots.trailing_zeros(),
+            short: 0,
+        }
+    }
+
+    #[inline]
+    fn slot(&self, head: u64) -> usize {
+        (head.wrapping_mul(K) >> self.shift) as usize
+    }
+
+    /// Records a folded prefix of 1 to 64 bytes.
+    fn insert(&mut self, prefix: &[u8]) {
+        let n = prefix.len();
+        if n < 3 {
+            self.short |= 1 << (n - 1);
+        } else if n <= 64 {
+            let slot = self.slot(masked(chunk(prefix), 3));
+            if let Some(e) = self.by_head.get_mut(slot) {
+                *e |= 1 << (n - 1);
+            }
+        }
+    }
+
+    /// The lengths (bit `k - 1` for `k` bytes) of the prefixes a word of
+    /// `len` bytes whose [`chunk`] is `c` may start with.
+    #[inline]
+    fn lens(&self, c: u64, len: usize) -> u64 {
+        let mut lens = self.short;
+        if len >= 3 {
+            lens |= self
+                .by_head
+                .get(self.slot(masked(c, 3)))
+                .copied()
+                .unwrap_or(0);
+        }
+        if len < 64 {
+            lens &= (1u64 << len) - 1;
+        }
+        lens
     }
 }
 
@@ -516,8 +583,8 @@ pub struct Matcher {
     prefixes: Table<PrefixEntry>,
     /// The hashes of those prefixes.
     prefix_filter: Filter,
-    /// Bit `k - 1` is set when a prefix is `k` bytes long (`k` ≤ 64).
-    prefix_lens: u64,
+    /// Which prefix lengths (up to 64 bytes) a word may have a prefix of.
+    heads: Heads,
     /// The longest of those lengths (0: none).
     prefix_max: usize,
     /// The lengths of the prefixes over 64 bytes, ascending.
@@ -542,6 +609,10 @@ pub struct Matcher {
     /// For each pattern, its length in bytes, as ` its words ` (a prefix
     /// without the last space).
     pattern_len: Vec<usize>,
+    /// For each pattern, how many topics use it: what a hit of it costs
+    /// when the topics are made candidates by it (see
+    /// [`Matcher::trigger_cost`]).
+    pattern_uses: Vec<u32>,
     /// Topics evaluated for every document.
     always: Vec<u32>,
 }
@@ -733,14 +804,14 @@ impl Matcher {
             phrases.push((seq, out));
         }
         let mut prefix_filter = Filter::new(prefixes.len());
-        let mut prefix_lens = 0u64;
+        let mut heads = Heads::new(prefixes.len());
         let mut prefix_max = 0;
         let mut long_prefix_lens = Vec::new();
         for k in prefixes.keys() {
             prefix_filter.insert(word_hash(k));
             match k.len() {
                 n @ 1..=64 => {
-                    prefix_lens |= 1 << (n - 1);
+                    heads.insert(k);
                     prefix_max = prefix_max.max(n);
                 }
                 n => long_prefix_lens.push(n),
@@ -777,11 +848,12 @@ impl Matcher {
             words,
             prefixes,
             prefix_filter,
-            prefix_lens,
+            heads,
             prefix_max,
             long_prefix_lens,
             phrases,
             pattern_len,
+            pattern_uses: Vec::new(),
             pattern_total: patterns.len(),
             pattern_info: Vec::new(),
             pattern_clauses: Vec::new(),
@@ -790,6 +862,18 @@ impl Matcher {
             lit_pattern,
             always: Vec::new(),
         };
+        let mut uses = vec![0u32; patterns.len()];
+        let mut used = Vec::new();
+        for root in &m.roots {
+            used.clear();
+            used_patterns(root, &m.lits, &mut used);
+            used.sort_unstable();
+            used.dedup();
+            for &p in &used {
+                uses[p] = uses[p].saturating_add(1);
+            }
+        }
+        m.pattern_uses = uses;
         // Each topic is a candidate when each of its clauses has a pattern
         // hit; a topic without clauses is evaluated for every document.
         let mut by_pattern: Vec<Vec<ClauseRef>> = vec![Vec::new(); patterns.len()];
@@ -909,15 +993,22 @@ impl Matcher {
         }
     }
 
-    /// How often a trigger set may fire, roughly: more patterns, and shorter
-    /// ones (common words), fire more.
-    fn trigger_cost(&self, set: &[usize]) -> (usize, usize) {
+    /// How much a trigger set may cost, roughly: each first hit of its
+    /// patterns in a document does work for every topic that uses the
+    /// pattern, so patterns many topics share cost more (they are also
+    /// likelier to be common words); then more patterns, and shorter ones
+    /// (common words), fire more.
+    fn trigger_cost(&self, set: &[usize]) -> (u64, usize, usize) {
         let shortest = set
             .iter()
             .map(|&p| self.pattern_len.get(p).copied().unwrap_or(0))
             .min()
             .unwrap_or(0);
-        (set.len(), usize::MAX - shortest)
+        let uses = set
+            .iter()
+            .map(|&p| u64::from(self.pattern_uses.get(p).copied().unwrap_or(0)))
+            .sum();
+        (uses, set.len(), usize::MAX - shortest)
     }
 
     /// The indexes of the topics `doc` matches, in topic order, into `out`
@@ -993,13 +1084,10 @@ impl Matcher {
         let c = chunk(w);
         if self.prefix_max > 0 || !self.long_prefix_lens.is_empty() {
             s.prefixes_here.clear();
-            // Each prefix length in use, up to 8 bytes, hashed from the
-            // word's first chunk; longer ones, from their bytes.
-            let mut lens = if w.len() >= 64 {
-                self.prefix_lens
-            } else {
-                self.prefix_lens & ((1u64 << w.len()) - 1)
-            };
+            // Each prefix length that a prefix starting like this word has,
+            // up to 8 bytes hashed from the word's first chunk; longer
+            // ones, from their bytes.
+            let mut lens = self.heads.lens(c, w.len());
             while lens != 0 {
                 let k = lens.trailing_zeros() as usize + 1;
                 lens &= lens - 1;
@@ -1417,6 +1505,23 @@ fn sequence_at(words: &[String], i: usize, want: &[String], prefix: bool) -> boo
 
 /// Marks the patterns of the NEAR operands under `node`: evaluating a NEAR
 /// needs where its operands were hit.
+/// The patterns `node` reads, into `out` (with repeats).
+fn used_patterns(node: &Node, lits: &[Lit], out: &mut Vec<usize>) {
+    match node {
+        Node::And(of) | Node::Or(of) => {
+            for n in of {
+                used_patterns(n, lits, out);
+            }
+        }
+        Node::Not(n) => used_patterns(n, lits, out),
+        Node::Lit(l) => out.extend(lits[*l].pattern),
+        Node::Near { left, right, .. } => {
+            out.extend(left.iter().chain(right).filter_map(|&l| lits[l].pattern));
+        }
+        Node::Site(_) | Node::Lang(_) => {}
+    }
+}
+
 fn mark_near_positions(node: &Node, lits: &[Lit], needs: &mut [bool]) {
     match node {
         Node::And(of) | Node::Or(of) => {

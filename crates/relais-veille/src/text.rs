@@ -13,36 +13,16 @@
 //! and spells ligatures out (`œ` → `oe`, `æ` → `ae`, `ß` → `ss`), so that
 //! `Élection`, `ELECTION` and `élection` all fold to `election`.
 //!
-//! [`for_each_word`] cuts and folds a text in one pass, byte by byte (a
-//! word of lower-case ASCII is handed over as a slice of the text, without
-//! a copy; Latin letters fold from a table), and is what the matcher runs
-//! over every post. [`words`] collects the same words; [`raw_words`] gives
+//! [`for_each_word`] folds a text into one buffer and cuts it there, and is
+//! what the matcher runs over every post: eight ASCII bytes are folded at
+//! once with bit tests on a `u64`, other characters of one or two bytes
+//! from a table without branching on their kind, longer ones by the general
+//! rule. [`words`] collects the same words; [`raw_words`] gives
 //! them as written, one for one. [`Folded`] writes a text as one line of
 //! folded words, ` w1 w2 w3 `, for display and tests.
 
 use std::sync::OnceLock;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
-
-/// ASCII bytes by class: a lower-case letter or digit (kept as it is), an
-/// upper-case letter (lower-cased), or a separator.
-const LOWER: u8 = 1;
-const UPPER: u8 = 2;
-const ASCII: [u8; 128] = {
-    let mut t = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        t[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            LOWER
-        } else if c.is_ascii_uppercase() {
-            UPPER
-        } else {
-            0
-        };
-        b += 1;
-    }
-    t
-};
 
 /// The first code point after the Latin letters folded from a table.
 const LATIN_END: u32 = 0x250;
@@ -145,139 +125,224 @@ pub fn words(s: &str) -> Vec<String> {
     out
 }
 
-/// Byte classes for [`for_each_word`]: an ASCII separator, an ASCII
-/// lower-case letter or digit (kept as it is), an ASCII upper-case letter
-/// (lower-cased), or a byte of a multi-byte character.
-const SEP: u8 = 0;
-const HIGH: u8 = 3;
-const CLASS: [u8; 256] = {
-    let mut t = [HIGH; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = ASCII[b];
-        b += 1;
-    }
-    t
-};
+/// The code points folded from [`short_folds`]: those of one or two UTF-8
+/// bytes.
+const SHORT_END: usize = 0x800;
 
-/// The folded bytes of the two-byte character at `bytes[i..]` when it is a
-/// letter of the Latin table (é, ç, œ…).
-#[inline]
-fn latin_pair<'t>(
-    bytes: &[u8],
-    i: usize,
-    table: &'t [Option<FoldedChar>],
-) -> Option<&'t FoldedChar> {
-    let b = *bytes.get(i)?;
-    if !(0xC2..=0xC8).contains(&b) {
-        return None;
+/// How each character of one or two UTF-8 bytes folds, by code point: its
+/// folded bytes (at most four) in the low 32 bits, little-endian, and how
+/// many in bits 32 and up. A separator folds to one space, a combining mark
+/// to nothing (it belongs to the letter before it). Built once from the
+/// general rule ([`push_folded_slow`]), so the two cannot disagree.
+fn short_folds() -> &'static [u64] {
+    static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..SHORT_END as u32)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp) else {
+                    return 1 << 32 | u64::from(b' ');
+                };
+                if is_combining_mark(c) {
+                    return 0;
+                }
+                let mut out = Vec::new();
+                if is_word_char(c) {
+                    push_folded_slow(c, &mut out);
+                }
+                if out.is_empty() || out.len() > 4 || out.contains(&b' ') {
+                    return 1 << 32 | u64::from(b' ');
+                }
+                let mut bytes = [0u8; 4];
+                bytes[..out.len()].copy_from_slice(&out);
+                (out.len() as u64) << 32 | u64::from(u32::from_le_bytes(bytes))
+            })
+            .collect()
+    })
+}
+
+/// Every byte `0x01`, every byte `0x20`, and every byte's high bit: the
+/// constants of the eight-bytes-at-a-time tests.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const SPACES: u64 = 0x2020_2020_2020_2020;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Folds `s` into `out` as its words, folded, with separators as spaces (one
+/// or more between two words, maybe some before the first and after the
+/// last).
+///
+/// Eight bytes that are all ASCII are folded at once with bit tests on a
+/// `u64` (upper case lowered, letters and digits kept, the rest made
+/// spaces). Other bytes go one at a time, each independently of the one
+/// before except for where its output goes: a character of one or two
+/// bytes (ASCII, Latin, Greek, Cyrillic…) through [`short_folds`], the
+/// lead byte of two to nothing and its continuation byte, read with the
+/// lead, to the character's folding; longer characters by the general
+/// rule.
+fn fold_line(s: &str, out: &mut Vec<u8>) {
+    let bytes = s.as_bytes();
+    let n = bytes.len();
+    let table = short_folds();
+    out.clear();
+    // A byte folds to at most two (a two-byte character to at most four),
+    // and each write is eight bytes wide; the room for longer characters
+    // is made when they come.
+    out.resize(2 * n + 8, 0);
+    let mut i = 0;
+    let mut j = 0;
+    while i < n {
+        let x = load8(bytes, i);
+        if x & HIGH == 0 && i + 8 <= n {
+            let (alnum, upper) = classes(x);
+            // Each letter or digit byte's high bit spread to its whole byte.
+            let keep = (alnum >> 7).wrapping_mul(0xFF);
+            let folded = ((x | (upper >> 2)) & keep) | (SPACES & !keep);
+            if let Some(dst) = out.get_mut(j..j + 8) {
+                dst.copy_from_slice(&folded.to_le_bytes());
+            }
+            i += 8;
+            j += 8;
+            continue;
+        }
+        if i + 8 <= n && x & (x << 1) & (x << 2) & HIGH == 0 {
+            // No byte of a longer character: the eight bytes one by one,
+            // the same steps for each kind of byte (masks, no branches).
+            let mut prev = if i > 0 { bytes[i - 1] } else { 0 };
+            for k in 0..8 {
+                let b = (x >> (8 * k)) as u8;
+                let cont = usize::from(b & 0xC0 == 0x80).wrapping_neg();
+                let lead = usize::from(b >= 0xC0).wrapping_neg();
+                let pair = (usize::from(prev & 0x1F) << 6) | usize::from(b & 0x3F);
+                // A continuation byte: its character; a lead byte: U+0300,
+                // a combining mark, which folds to nothing; else itself.
+                let cp = (pair & cont) | (0x300 & lead) | (usize::from(b) & !(cont | lead));
+                let e = table[cp & (SHORT_END - 1)];
+                if let Some(dst) = out.get_mut(j..j + 4) {
+                    dst.copy_from_slice(&(e as u32).to_le_bytes());
+                }
+                j += (e >> 32) as usize;
+                prev = b;
+            }
+            i += 8;
+            continue;
+        }
+        let stop = (i + 8).min(n);
+        while i < stop {
+            let b = bytes[i];
+            if b >= 0xE0 {
+                // Three or four bytes: by the general rule.
+                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                    return out.truncate(j);
+                };
+                i += c.len_utf8();
+                let mut folded = Vec::new();
+                if is_combining_mark(c) {
+                } else if is_word_char(c) {
+                    push_folded(c, &mut folded);
+                } else {
+                    folded.push(b' ');
+                }
+                let room = j + folded.len() + 8 + 2 * (n - i);
+                if out.len() < room {
+                    out.resize(room, 0);
+                }
+                if let Some(dst) = out.get_mut(j..j + folded.len()) {
+                    dst.copy_from_slice(&folded);
+                }
+                j += folded.len();
+                continue;
+            }
+            let prev = if i > 0 { bytes[i - 1] } else { 0 };
+            let cp = if b & 0xC0 == 0x80 {
+                (usize::from(prev & 0x1F) << 6) | usize::from(b & 0x3F)
+            } else if b >= 0xC0 {
+                // U+0300, a combining mark: nothing.
+                0x300
+            } else {
+                usize::from(b)
+            };
+            let e = table[cp & (SHORT_END - 1)];
+            if let Some(dst) = out.get_mut(j..j + 4) {
+                dst.copy_from_slice(&(e as u32).to_le_bytes());
+            }
+            j += (e >> 32) as usize;
+            i += 1;
+        }
     }
-    let next = *bytes.get(i + 1)?;
-    let cp = (u32::from(b & 0x1F) << 6) | u32::from(next & 0x3F);
-    table.get(cp as usize)?.as_ref()
+    out.truncate(j);
+}
+
+/// Eight bytes of `bytes` from `i`, little-endian; past the end, zero
+/// bytes.
+#[inline]
+fn load8(bytes: &[u8], i: usize) -> u64 {
+    let rest = bytes.get(i..).unwrap_or_default();
+    match rest.first_chunk::<8>() {
+        Some(c) => u64::from_le_bytes(*c),
+        None => {
+            let mut c = [0u8; 8];
+            c[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(c)
+        }
+    }
+}
+
+/// The high bit of each byte of `x7` (bytes below `0x80`) that is `c` or
+/// more: `b + 0x80 - c` reaches `0x80` exactly then, and never carries into
+/// the next byte.
+#[inline]
+const fn at_least(x7: u64, c: u8) -> u64 {
+    x7.wrapping_add((0x80 - c as u64) * ONES) & HIGH
+}
+
+/// For eight ASCII bytes, as the high bit of each byte: the letters and
+/// digits, and the upper-case letters.
+#[inline]
+fn classes(x7: u64) -> (u64, u64) {
+    // Setting bit 5 makes `A`–`Z` into `a`–`z` and no other byte a letter.
+    let l = x7 | SPACES;
+    let letter = at_least(l, b'a') & !at_least(l, b'z' + 1);
+    let digit = at_least(x7, b'0') & !at_least(x7, b'9' + 1);
+    let upper = at_least(x7, b'A') & !at_least(x7, b'Z' + 1);
+    (letter | digit, upper)
+}
+
+/// Where the first space is in `line` from `i`, eight bytes at a time (the
+/// lowest zero byte of `x ^ spaces` is found exactly by the classic test),
+/// or `line.len()`.
+#[inline]
+fn next_space(line: &[u8], mut i: usize) -> usize {
+    let n = line.len();
+    while let Some(c) = line.get(i..).and_then(|r| r.first_chunk::<8>()) {
+        let v = u64::from_le_bytes(*c) ^ SPACES;
+        let zero = v.wrapping_sub(ONES) & !v & HIGH;
+        if zero != 0 {
+            return i + zero.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    line.get(i..)
+        .and_then(|r| r.iter().position(|&b| b == b' '))
+        .map_or(n, |k| i + k)
 }
 
 /// Calls `f` with each word of `s`, folded (UTF-8 bytes), in order: the
-/// words of [`words`], without allocating. A word of lower-case ASCII
-/// letters and digits is passed as a slice of `s` itself; any other is
-/// folded into `buf`, which is reused.
+/// words of [`words`], without allocating once `buf` has grown. The text is
+/// folded into `buf` first ([`fold_line`]), then cut at its spaces.
 #[inline]
 pub fn for_each_word(s: &str, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8])) {
-    let bytes = s.as_bytes();
-    let n = bytes.len();
-    let table = latin();
+    fold_line(s, buf);
+    let line = buf.as_slice();
+    let n = line.len();
     let mut i = 0;
     while i < n {
-        let b = bytes[i];
-        match CLASS[usize::from(b)] {
-            SEP => i += 1,
-            LOWER => {
-                let start = i;
-                i = bytes[i..]
-                    .iter()
-                    .position(|&c| CLASS[usize::from(c)] != LOWER)
-                    .map_or(n, |run| i + run);
-                if i == n || CLASS[usize::from(bytes[i])] == SEP {
-                    f(&bytes[start..i]);
-                    continue;
-                }
-                buf.clear();
-                buf.extend_from_slice(&bytes[start..i]);
-                i = rest_of_word(s, i, buf, table);
-                f(buf);
-            }
-            UPPER => {
-                buf.clear();
-                buf.push(b.to_ascii_lowercase());
-                i = rest_of_word(s, i + 1, buf, table);
-                f(buf);
-            }
-            _ => {
-                if let Some((folded, len)) = latin_pair(bytes, i, table) {
-                    buf.clear();
-                    buf.extend_from_slice(&folded[..usize::from(*len)]);
-                    i = rest_of_word(s, i + 2, buf, table);
-                    f(buf);
-                    continue;
-                }
-                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
-                    break;
-                };
-                i += c.len_utf8();
-                // A combining mark with no letter before it separates words.
-                if is_word_char(c) && !is_combining_mark(c) {
-                    buf.clear();
-                    push_folded(c, buf);
-                    i = rest_of_word(s, i, buf, table);
-                    if !buf.is_empty() {
-                        f(buf);
-                    }
-                }
-            }
+        if line[i] == b' ' {
+            i += 1;
+            continue;
         }
+        let end = next_space(line, i);
+        f(&line[i..end]);
+        i = end + 1;
     }
-}
-
-/// Folds the rest of a word that goes on at `s[i..]` into `buf`; returns
-/// where the next word may start (after the separator that ended this one).
-#[inline]
-fn rest_of_word(s: &str, mut i: usize, buf: &mut Vec<u8>, table: &[Option<FoldedChar>]) -> usize {
-    let bytes = s.as_bytes();
-    let n = bytes.len();
-    while i < n {
-        let b = bytes[i];
-        match CLASS[usize::from(b)] {
-            SEP => return i + 1,
-            LOWER => {
-                buf.push(b);
-                i += 1;
-            }
-            UPPER => {
-                buf.push(b.to_ascii_lowercase());
-                i += 1;
-            }
-            _ => {
-                if let Some((folded, len)) = latin_pair(bytes, i, table) {
-                    buf.extend_from_slice(&folded[..usize::from(*len)]);
-                    i += 2;
-                    continue;
-                }
-                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
-                    return n;
-                };
-                i += c.len_utf8();
-                if is_combining_mark(c) {
-                    // A mark on the letter before it (text not in NFC): dropped.
-                    continue;
-                }
-                if !is_word_char(c) {
-                    return i;
-                }
-                push_folded(c, buf);
-            }
-        }
-    }
-    n
 }
 
 /// The words of `s` as they are written (not folded), in order: the same cut
@@ -455,12 +520,30 @@ mod tests {
         let pool: Vec<char> = "aZz09 ,.'-’\t\néÉèçœŒæßẞİıΣσςДжÅ\u{301}\u{308}\u{345}東タ🎉\u{a0}«»|_#@ǅǈŉ\u{1e9e}\u{212a}"
             .chars()
             .collect();
+        // Mostly ASCII, longer: runs of eight ASCII bytes (folded eight at
+        // a time), eight bytes with two-byte characters (folded without
+        // branches) and the rest meet at every offset.
+        let ascii: Vec<char> = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.'-\t\n_@#[]{}`~\u{7f}\u{0}\u{1f}"
+            .chars()
+            .collect();
         let mut rng = StdRng::seed_from_u64(28);
         let mut buf = Vec::new();
-        for case in 0..20_000 {
-            let len = rng.gen_range(0..24);
+        for case in 0..40_000 {
+            let (len, pool) = if case % 2 == 0 {
+                (rng.gen_range(0..24), &pool)
+            } else {
+                (rng.gen_range(0..80), &ascii)
+            };
             let s: String = (0..len)
-                .map(|_| pool[rng.gen_range(0..pool.len())])
+                .map(|_| {
+                    if pool.len() == ascii.len() && rng.gen_range(0..10) == 0 {
+                        [
+                            'é', 'Ç', 'œ', '’', '東', '\u{a0}', '\u{301}', 'Ж', 'ǅ', '🎉',
+                        ][rng.gen_range(0..10)]
+                    } else {
+                        pool[rng.gen_range(0..pool.len())]
+                    }
+                })
                 .collect();
             let want: Vec<String> = raw_words(&s).into_iter().map(fold).collect();
             let mut got = Vec::new();
@@ -469,6 +552,30 @@ mod tests {
             });
             assert_eq!(got, want, "case {case}: {s:?}");
             assert_eq!(words(&s), want, "case {case}: {s:?}");
+        }
+    }
+
+    /// The table of the characters of one or two bytes is the general rule:
+    /// each folds to its folded bytes, a separator to a space, a combining
+    /// mark to nothing.
+    #[test]
+    fn the_short_table_is_the_general_rule() {
+        let table = short_folds();
+        for cp in 0..SHORT_END as u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let mut want = Vec::new();
+            if is_combining_mark(c) {
+            } else if is_word_char(c) {
+                push_folded_slow(c, &mut want);
+            } else {
+                want.push(b' ');
+            }
+            let e = table[cp as usize];
+            let len = (e >> 32) as usize;
+            let got = &(e as u32).to_le_bytes()[..len.min(4)];
+            assert_eq!(got, want.as_slice(), "U+{cp:04X}");
         }
     }
 
