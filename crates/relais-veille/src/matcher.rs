@@ -579,6 +579,10 @@ pub struct Matcher {
     lits: Vec<Lit>,
     /// Every folded word the topics' patterns use.
     words: Table<WordEntry>,
+    /// The hashes of those words: most words of a text are in no topic,
+    /// and this small bit set (in the first-level cache for a thousand
+    /// topics) says so before the table, which is larger, is probed.
+    word_filter: Filter,
     /// Every prefix of a prefix pattern, folded.
     prefixes: Table<PrefixEntry>,
     /// The hashes of those prefixes.
@@ -841,11 +845,16 @@ impl Matcher {
                 },
             )
             .collect();
+        let mut word_filter = Filter::new(words.len());
+        for k in words.keys() {
+            word_filter.insert(word_hash(k));
+        }
         let mut m = Matcher {
             names: topics.iter().map(|t| t.name.clone()).collect(),
             roots,
             lits,
             words,
+            word_filter,
             prefixes,
             prefix_filter,
             heads,
@@ -1123,7 +1132,12 @@ impl Matcher {
         } else {
             word_hash(w)
         };
-        if let Some(e) = self.words.get(h, w) {
+        if let Some(e) = self
+            .word_filter
+            .may_hold(h)
+            .then(|| self.words.get(h, w))
+            .flatten()
+        {
             symbol = e.symbol;
             if e.pattern != NONE {
                 self.hit(s, e.pattern, at);
