@@ -1255,6 +1255,29 @@ impl Store {
             .collect())
     }
 
+    /// When a source's newest items were published, newest first: at most
+    /// `limit`, none before `since`. Its rhythm, for an adaptive schedule
+    /// when a fetch brought no items to read it from.
+    pub async fn recent_publications(
+        &self,
+        source: SourceId,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<DateTime<Utc>>> {
+        let rows: Vec<(DbTime,)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+            "SELECT published_at FROM veille_items WHERE source_id = $1 AND published_at >= $2 \
+             ORDER BY published_at DESC LIMIT $3"
+        )
+        .bind(source.0)
+        .bind(DbTime::from(since))
+        .bind(limit.max(0))
+        .fetch_all(pool)
+        .await?
+        });
+        Ok(rows.into_iter().map(|(t,)| t.0).collect())
+    }
+
     /// Recent items' (id → cluster key, text) of every workspace since `since`,
     /// oldest first: what the worker's clusterers are seeded with at start.
     pub async fn recent_item_texts(

@@ -439,23 +439,42 @@ impl VeilleWorker {
                 validators,
                 hints,
                 wire_bytes,
-            } => Ok(Read {
-                record: Record {
-                    record: FetchRecord {
-                        wire_bytes: wire_bytes as i64,
-                        not_modified: true,
-                        etag: validators.etag,
-                        last_modified: validators.last_modified,
-                        ..FetchRecord::default()
+            } => {
+                // Nothing new to read the source's rhythm from: the stored
+                // items give it, so a quiet source stays polled rarely
+                // rather than falling back to its configured interval.
+                let publications = self
+                    .store
+                    .recent_publications(
+                        source.id,
+                        now - ChronoDuration::from_std(schedule::HISTORY_WINDOW)
+                            .unwrap_or_else(|_| ChronoDuration::days(30)),
+                        schedule::HISTORY as i64,
+                    )
+                    .await
+                    .unwrap_or_else(|e| {
+                        // Not the source's fault: the configured interval.
+                        tracing::warn!(source = source.id.0, error = %e, "veille: reading a source's rhythm failed");
+                        Vec::new()
+                    });
+                Ok(Read {
+                    record: Record {
+                        record: FetchRecord {
+                            wire_bytes: wire_bytes as i64,
+                            not_modified: true,
+                            etag: validators.etag,
+                            last_modified: validators.last_modified,
+                            ..FetchRecord::default()
+                        },
+                        hints: Some(hints),
+                        ttl: None,
                     },
-                    hints: Some(hints),
-                    ttl: None,
-                },
-                publications: Vec::new(),
-                new_items: 0,
-                alerts: 0,
-                more: false,
-            }),
+                    publications,
+                    new_items: 0,
+                    alerts: 0,
+                    more: false,
+                })
+            }
             Fetched::Body {
                 body,
                 final_url,

@@ -294,6 +294,15 @@ async fn feeds_scenario(store: &Store) {
     assert_eq!(feeds.not_modified.load(Ordering::SeqCst), 1);
     let s2 = store.source(w.ws.id, news.id).await.unwrap().unwrap();
     assert_eq!(s2.not_modified, 1);
+    // The feed publishes about once an hour: it is read again in half an
+    // hour (half the mean gap; its configured interval is 15 minutes), and
+    // a 304, which brings no items to see that rhythm in, keeps it (the
+    // stored items give it).
+    let adapted = |wait: Duration| wait >= Duration::minutes(29) && wait <= Duration::minutes(31);
+    let first_wait = s.next_fetch_at - now;
+    assert!(adapted(first_wait), "after the first fetch: {first_wait}");
+    let wait_after_304 = s2.next_fetch_at - later;
+    assert!(adapted(wait_after_304), "after a 304: {wait_after_304}");
     assert_eq!(s2.bytes_saved, s.last_body_bytes);
     assert!(s2.bytes_downloaded - s.bytes_downloaded < 1000);
 
