@@ -89,6 +89,55 @@ fn match_prints_one_json_line_per_matching_post_in_topic_order() {
     assert!(err.contains("MB/s"), "the throughput: {err}");
 }
 
+/// Posts are read and matched in batches: across batch boundaries the
+/// matches keep the input's order and unreadable lines their line numbers.
+#[test]
+fn match_keeps_order_and_line_numbers_across_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let topics = dir.path().join("topics.tsv");
+    std::fs::write(&topics, "pair\tpair\nimpair\timpair\n").unwrap();
+    let mut input = String::new();
+    let mut want = String::new();
+    for i in 1..=1300u32 {
+        if i % 450 == 0 {
+            input.push_str("pas un message\n");
+            continue;
+        }
+        let word = if i % 2 == 0 { "pair" } else { "impair" };
+        input.push_str(&format!(
+            "{{\"id\": {i}, \"text\": \"Message {i}, {word}.\"}}\n"
+        ));
+        if i % 3 != 0 {
+            want.push_str(&format!("{{\"id\":{i},\"topics\":[\"{word}\"]}}\n"));
+        } else {
+            // Every third post says nothing the topics look for.
+            input.truncate(input.len() - word.len() - 4);
+            input.push_str("rien.\"}\n");
+        }
+    }
+    let out = run(
+        &[
+            "veille",
+            "match",
+            "--topics",
+            topics.to_str().unwrap(),
+            "--input",
+            "-",
+        ],
+        Some(&input),
+    );
+    assert_eq!(out.status.code(), Some(1), "skipped lines: exit code 1");
+    assert_eq!(text(&out.stdout), want);
+    let err = text(&out.stderr);
+    for n in [450, 900] {
+        assert!(
+            err.contains(&format!("line {n}: skipped, not a post")),
+            "{err}"
+        );
+    }
+    assert!(err.contains("1298 posts"), "{err}");
+}
+
 #[test]
 fn match_reads_standard_input_and_reports_unreadable_lines() {
     let dir = tempfile::tempdir().unwrap();
