@@ -327,7 +327,9 @@ fn match_posts(topics: &Path, input: &Path) -> Result<usize, String> {
     // the other: the matcher's tables stay in the caches across a batch,
     // and the clock is read once per batch rather than twice per post.
     let mut lines: Vec<String> = Vec::with_capacity(BATCH);
-    let mut topics_of: Vec<(usize, Vec<usize>)> = Vec::new();
+    // Each matching post of the batch, and where its topics end in `flat`.
+    let mut topics_of: Vec<(usize, usize)> = Vec::new();
+    let mut flat: Vec<usize> = Vec::new();
     let mut at_end = false;
     while !at_end {
         let first = n;
@@ -370,6 +372,7 @@ fn match_posts(topics: &Path, input: &Path) -> Result<usize, String> {
         }
         posts += batch.len() as u64;
         topics_of.clear();
+        flat.clear();
         let t = Instant::now();
         for (i, post) in batch.iter().enumerate() {
             let doc = Document {
@@ -383,14 +386,17 @@ fn match_posts(topics: &Path, input: &Path) -> Result<usize, String> {
             text_bytes += (doc.title.len() + doc.text.len()) as u64;
             matcher.matches(&doc, &mut scratch, &mut found);
             if !found.is_empty() {
-                topics_of.push((i, found.clone()));
+                flat.extend_from_slice(&found);
+                topics_of.push((i, flat.len()));
             }
         }
         matching += t.elapsed();
-        for (i, found) in &topics_of {
+        let mut from = 0;
+        for &(i, to) in &topics_of {
             matched += 1;
-            let names: Vec<&str> = found.iter().map(|&t| matcher.name(t)).collect();
-            let record = serde_json::json!({"id": batch[*i].id, "topics": names});
+            let names: Vec<&str> = flat[from..to].iter().map(|&t| matcher.name(t)).collect();
+            from = to;
+            let record = serde_json::json!({"id": batch[i].id, "topics": names});
             writeln!(out, "{record}").map_err(|e| format!("cannot write the matches: {e}"))?;
         }
     }
