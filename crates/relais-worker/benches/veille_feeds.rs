@@ -520,10 +520,10 @@ fn main() {
     let deferred: usize = bodies
         .iter()
         .map(|b| {
-            relais_fetch::parse_feed_deferring_langs(b, Some("application/xml"), &base, now)
-                .unwrap()
-                .items
-                .len()
+            let feed =
+                relais_fetch::parse_feed_deferring_langs(b, Some("application/xml"), &base, now)
+                    .unwrap();
+            feed.items.len() + feed.duplicates
         })
         .sum();
     let deferred_s = start.elapsed().as_secs_f64();
