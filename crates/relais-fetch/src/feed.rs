@@ -89,7 +89,7 @@ pub struct FeedItem {
     pub published_at: Option<DateTime<Utc>>,
     pub date_issue: Option<DateIssue>,
     /// ISO 639-1 code: detected from the text, else the feed's declared
-    /// language.
+    /// language ([`item_lang`]); `None` from [`parse_feed_deferring_langs`].
     pub lang: Option<String>,
 }
 
@@ -142,6 +142,26 @@ fn html_page_message(feeds: &[String]) -> String {
 /// came from (relative links resolve against it), `now` the instant of the
 /// fetch (future dates are clamped to it).
 pub fn parse_feed(
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+    now: DateTime<Utc>,
+) -> Result<ParsedFeed, FeedError> {
+    let mut feed = parse_feed_deferring_langs(body, content_type, base, now)?;
+    for item in &mut feed.items {
+        item.lang = item_lang(&item.title, &item.text, feed.lang.as_deref());
+    }
+    Ok(feed)
+}
+
+/// [`parse_feed`] without the items' language detection: every
+/// [`FeedItem::lang`] is `None`, and [`item_lang`] (with the feed's
+/// [`ParsedFeed::lang`]) gives what `parse_feed` would have. Detection is by
+/// far the largest cost of parsing (trigram statistics for every Latin-script
+/// language, whatever the length of the text): a reader that stores only the
+/// items it has not seen yet (most of a feed, each time it changes) detects
+/// the language of those alone.
+pub fn parse_feed_deferring_langs(
     body: &[u8],
     content_type: Option<&str>,
     base: &Url,
@@ -342,7 +362,7 @@ fn normalise(feed: feed_rs::model::Feed, base: &Url, now: DateTime<Utc>) -> Pars
     let mut items = Vec::with_capacity(total.min(MAX_ITEMS));
     let mut duplicates = 0;
     for entry in feed.entries.into_iter().take(MAX_ITEMS) {
-        let item = normalise_entry(entry, base, now, feed_lang.as_deref());
+        let item = normalise_entry(entry, base, now);
         if seen.insert(item.dedup_key.clone()) {
             items.push(item);
         } else {
@@ -365,12 +385,8 @@ fn normalise(feed: feed_rs::model::Feed, base: &Url, now: DateTime<Utc>) -> Pars
     }
 }
 
-fn normalise_entry(
-    entry: feed_rs::model::Entry,
-    base: &Url,
-    now: DateTime<Utc>,
-    feed_lang: Option<&str>,
-) -> FeedItem {
+/// An entry as a [`FeedItem`], its language left to [`item_lang`].
+fn normalise_entry(entry: feed_rs::model::Entry, base: &Url, now: DateTime<Utc>) -> FeedItem {
     let guid = Some(entry.id.trim()).filter(|g| !g.is_empty()).map(|g| {
         if g.len() > MAX_GUID_BYTES {
             format!("xxh3:{:016x}", xxhash_rust::xxh3::xxh3_64(g.as_bytes()))
@@ -408,7 +424,6 @@ fn normalise_entry(
         .map(|p| html_to_text(person_name(p), MAX_AUTHOR_CHARS))
         .find(|n| !n.is_empty());
     let (published_at, date_issue) = check_date(entry.published.or(entry.updated), now);
-    let lang = detect_item_lang(&title, &text).or_else(|| feed_lang.map(str::to_owned));
     FeedItem {
         guid,
         url,
@@ -419,7 +434,7 @@ fn normalise_entry(
         author,
         published_at,
         date_issue,
-        lang,
+        lang: None,
     }
 }
 
@@ -479,6 +494,13 @@ pub fn check_date(
         return (Some(now), issue);
     }
     (Some(date), None)
+}
+
+/// An item's language as [`parse_feed`] gives it ([`FeedItem::lang`]):
+/// detected from its title and the start of its text, else the feed's
+/// declared language `feed_lang` ([`ParsedFeed::lang`]).
+pub fn item_lang(title: &str, text: &str, feed_lang: Option<&str>) -> Option<String> {
+    detect_item_lang(title, text).or_else(|| feed_lang.map(str::to_owned))
 }
 
 /// The language of an item from its title and the start of its text.
@@ -669,6 +691,43 @@ mod tests {
         );
         assert_eq!(item.author.as_deref(), Some("Chloé"));
         assert_eq!(item.lang.as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn languages_can_be_detected_later() {
+        // Items in French and English, in a feed declaring French, and one
+        // too short to detect: it takes the declared language.
+        let body = r#"<rss version="2.0"><channel><title>Mixte</title><language>fr</language>
+<item><guid>1</guid><title>Premier billet</title><description>La transition écologique des entreprises françaises avance lentement selon le rapport publié hier.</description></item>
+<item><guid>2</guid><title>Second post</title><description>The city council announced that the public swimming pool will be closed for the whole summer.</description></item>
+<item><guid>3</guid><title>Ok</title></item>
+</channel></rss>"#;
+        let now_feed = parse(body).unwrap();
+        let later = parse_feed_deferring_langs(
+            body.as_bytes(),
+            Some("application/rss+xml"),
+            &base(),
+            now(),
+        )
+        .unwrap();
+        assert!(later.items.iter().all(|i| i.lang.is_none()));
+        let langs: Vec<Option<&str>> = now_feed.items.iter().map(|i| i.lang.as_deref()).collect();
+        assert_eq!(langs, [Some("fr"), Some("en"), Some("fr")]);
+        let mut filled = later.clone();
+        for item in &mut filled.items {
+            item.lang = item_lang(&item.title, &item.text, later.lang.as_deref());
+        }
+        assert_eq!(filled, now_feed);
+        // The same for the main feed of these tests.
+        let now_feed = parse(RSS).unwrap();
+        let mut later =
+            parse_feed_deferring_langs(RSS.as_bytes(), Some("application/rss+xml"), &base(), now())
+                .unwrap();
+        let feed_lang = later.lang.clone();
+        for item in &mut later.items {
+            item.lang = item_lang(&item.title, &item.text, feed_lang.as_deref());
+        }
+        assert_eq!(later, now_feed);
     }
 
     #[test]

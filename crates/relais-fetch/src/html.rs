@@ -265,6 +265,61 @@ impl TokenSink for Sink {
     }
 }
 
+/// A separator for [`Text`]: white space or a control character.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// Whether an ASCII byte is a separator: ASCII white space and controls are
+/// exactly the bytes up to the space, and DEL.
+fn is_ascii_separator(b: u8) -> bool {
+    b <= b' ' || b == 0x7f
+}
+
+/// The byte offset of the first character of `s` that is not a separator
+/// (`s.len()` when there is none).
+fn find_word_start(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if !is_ascii_separator(b) {
+                return i;
+            }
+            i += 1;
+        } else {
+            match s[i..].chars().next() {
+                Some(c) if is_separator(c) => i += c.len_utf8(),
+                _ => return i,
+            }
+        }
+    }
+    bytes.len()
+}
+
+/// The byte offset of the first separator in `s` (`s.len()` when there is
+/// none).
+fn find_separator(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if is_ascii_separator(b) {
+                return i;
+            }
+            i += 1;
+        } else {
+            match s[i..].chars().next() {
+                Some(c) if !is_separator(c) => i += c.len_utf8(),
+                _ => return i,
+            }
+        }
+    }
+    bytes.len()
+}
+
 /// Text being built: white space collapsed, bounded.
 struct Text {
     buf: String,
@@ -275,7 +330,7 @@ struct Text {
     full: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pending {
     None,
     Space,
@@ -299,24 +354,107 @@ impl Text {
         }
     }
 
+    /// Appends `s`: runs of white space and control characters become one
+    /// owed separator, words are copied whole (not character by character)
+    /// until `max_chars` is reached.
     fn push_str(&mut self, s: &str) {
-        for c in s.chars() {
-            if self.full {
+        // Every character appended stands for at least one byte of `s`,
+        // except a separator owed from before: when that many fit, no cut
+        // can happen.
+        if !self.full && self.chars + s.len() < self.max_chars {
+            self.push_fitting(s);
+            return;
+        }
+        let mut rest = s;
+        while !self.full {
+            let word_at = find_word_start(rest);
+            if word_at > 0 && !self.buf.is_empty() && self.pending == Pending::None {
+                self.pending = Pending::Space;
+            }
+            rest = &rest[word_at..];
+            if rest.is_empty() {
                 return;
             }
-            if c.is_whitespace() || c.is_control() {
+            let word_len = find_separator(rest);
+            let (word, after) = rest.split_at(word_len);
+            match std::mem::replace(&mut self.pending, Pending::None) {
+                Pending::None => {}
+                Pending::Space => self.push_char(' '),
+                Pending::Line => self.push_char('\n'),
+            }
+            self.push_word(word);
+            rest = after;
+        }
+    }
+
+    /// [`Text::push_str`] when all of `s` fits: runs of words separated by
+    /// single ASCII spaces (most of any text) are copied as they are, in one
+    /// go, since that is what collapsing their white space leaves.
+    fn push_fitting(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let skip = find_word_start(&s[at..]);
+            if skip > 0 {
                 if !self.buf.is_empty() && self.pending == Pending::None {
                     self.pending = Pending::Space;
                 }
-                continue;
+                at += skip;
+                if at == bytes.len() {
+                    return;
+                }
             }
             match std::mem::replace(&mut self.pending, Pending::None) {
                 Pending::None => {}
                 Pending::Space => self.push_char(' '),
                 Pending::Line => self.push_char('\n'),
             }
-            self.push_char(c);
+            let start = at;
+            loop {
+                at += find_separator(&s[at..]);
+                // A lone space between two words stays as it is.
+                let lone_space = bytes.get(at) == Some(&b' ')
+                    && s[at + 1..].chars().next().is_some_and(|c| !is_separator(c));
+                if !lone_space {
+                    break;
+                }
+                at += 1;
+            }
+            let run = &s[start..at];
+            self.buf.push_str(run);
+            self.chars += if run.is_ascii() {
+                run.len()
+            } else {
+                run.chars().count()
+            };
         }
+    }
+
+    /// Appends a word (no separator in it), as far as `max_chars` allows.
+    fn push_word(&mut self, word: &str) {
+        if self.full {
+            return;
+        }
+        let room = self.max_chars.saturating_sub(self.chars);
+        // A word has at least as many bytes as characters: when its bytes
+        // fit, so do its characters, without counting them first.
+        let count = if word.len() <= room {
+            word.chars().count()
+        } else {
+            match word.char_indices().nth(room) {
+                // More characters than room: keep `room`, and the text is
+                // full (a character could not be added).
+                Some((cut, _)) => {
+                    self.buf.push_str(&word[..cut]);
+                    self.chars += room;
+                    self.full = true;
+                    return;
+                }
+                None => word.chars().count(),
+            }
+        };
+        self.buf.push_str(word);
+        self.chars += count;
     }
 
     fn push_char(&mut self, c: char) {
@@ -388,6 +526,97 @@ mod tests {
         assert_eq!(nesting_depth("<p>a<p>b<p>c<li>d<br><img>"), 0);
         assert_eq!(nesting_depth(&"<div>".repeat(5000)), 5000);
         assert_eq!(nesting_depth("<script>'<div><div>'</script><b>x</b>"), 1);
+    }
+
+    /// `Text::push_str` as first written, one character at a time: the
+    /// reference the word-at-a-time version must match exactly.
+    fn reference_push_str(t: &mut Text, s: &str) {
+        for c in s.chars() {
+            if t.full {
+                return;
+            }
+            if c.is_whitespace() || c.is_control() {
+                if !t.buf.is_empty() && t.pending == Pending::None {
+                    t.pending = Pending::Space;
+                }
+                continue;
+            }
+            match std::mem::replace(&mut t.pending, Pending::None) {
+                Pending::None => {}
+                Pending::Space => t.push_char(' '),
+                Pending::Line => t.push_char('\n'),
+            }
+            t.push_char(c);
+        }
+    }
+
+    #[test]
+    fn word_at_a_time_text_matches_the_reference() {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        // Words, ASCII and not, and every kind of separator: ASCII white
+        // space and controls, DEL, C1 controls, no-break and ideographic
+        // spaces, line and paragraph separators.
+        const PIECES: &[&str] = &[
+            "a",
+            "mot",
+            "écologique",
+            "naïve",
+            "日本語",
+            "😂",
+            "x\u{301}",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{b}",
+            "\u{c}",
+            "\u{0}",
+            "\u{1f}",
+            "\u{7f}",
+            "\u{85}",
+            "\u{9f}",
+            "\u{a0}",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{3000}",
+            "\u{200b}",
+            "…",
+            "-",
+        ];
+        let mut rng = StdRng::seed_from_u64(0x7e47);
+        for round in 0..20_000 {
+            // Small bounds reach the cut; large ones the path where all fits.
+            let max_chars = if round % 2 == 0 {
+                rng.gen_range(0..40)
+            } else {
+                rng.gen_range(40..400)
+            };
+            let mut fast = Text::new(max_chars);
+            let mut slow = Text::new(max_chars);
+            let mut input = Vec::new();
+            for _ in 0..rng.gen_range(0..6) {
+                if rng.gen_bool(0.2) {
+                    fast.break_line();
+                    slow.break_line();
+                    input.push("<br>".to_owned());
+                    continue;
+                }
+                let piece: String = (0..rng.gen_range(0..12))
+                    .map(|_| PIECES[rng.gen_range(0..PIECES.len())])
+                    .collect();
+                fast.push_str(&piece);
+                reference_push_str(&mut slow, &piece);
+                input.push(piece);
+                assert_eq!(
+                    (&fast.buf, fast.chars, fast.pending, fast.full),
+                    (&slow.buf, slow.chars, slow.pending, slow.full),
+                    "round {round}, max {max_chars}, input {input:?}"
+                );
+            }
+            assert_eq!(fast.finish(), slow.finish(), "round {round}: {input:?}");
+        }
     }
 
     #[test]

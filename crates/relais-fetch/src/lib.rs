@@ -57,7 +57,9 @@ pub mod opml;
 pub mod schedule;
 pub mod watch;
 
-pub use feed::{parse_feed, DateIssue, FeedError, FeedItem, ParsedFeed};
+pub use feed::{
+    item_lang, parse_feed, parse_feed_deferring_langs, DateIssue, FeedError, FeedItem, ParsedFeed,
+};
 pub use fetch::{user_agent, FetchError, FetchOptions, Fetched, Fetcher, Validators};
 pub use hints::CacheHints;
 pub use net::{AddressKind, AddressPolicy, BlockedAddress};

@@ -8,7 +8,7 @@
 
 use crate::audit::{write_audit, AuditRecord};
 use crate::time::{now, DbTime};
-use crate::{conflict_on, marks, on_pool, value_rows, Result, Store, StoreError};
+use crate::{conflict_on, marks, on_pool, rows_in_order, Result, Store, StoreError};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use relais_core::audit::AuditAction;
 use relais_core::model::Actor;
@@ -797,9 +797,8 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Vec<Option<ItemId>>> {
         /// Rows per multi-row statement: 16 parameters a row, far below both
-        /// backends' limits (32,766 and 65,535). SQLite's driver looks each
-        /// parameter's name up among all of the statement's, so the cost per
-        /// parameter grows with their number: a feed's worth is the sweet spot.
+        /// backends' limits (32,766 and 65,535); a feed's worth. (On SQLite
+        /// the parameters are anonymous: see [`crate::Placeholders`].)
         const ITEM_ROWS: usize = 32;
         /// Rows of 3 or 4 parameters per statement.
         const SMALL_ROWS: usize = 128;
@@ -826,7 +825,7 @@ impl Store {
                     "INSERT INTO veille_items (workspace_id, source_id, source_title, dedup_key, url, canonical_url, \
                      title, body, author, lang, published_at, fetched_at, date_issue, polarity, sentiment, cluster_id) \
                      VALUES {} ON CONFLICT (workspace_id, dedup_key) DO NOTHING RETURNING id, dedup_key",
-                    value_rows(chunk.len(), 16, 1)
+                    rows_in_order(pool, chunk.len(), 16)
                 );
                 let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
                 for item in chunk {
@@ -892,7 +891,7 @@ impl Store {
             for chunk in links.chunks(SMALL_ROWS) {
                 let sql = format!(
                     "INSERT INTO veille_item_topics (topic_id, item_id, published_at) VALUES {}",
-                    value_rows(chunk.len(), 3, 1)
+                    rows_in_order(pool, chunk.len(), 3)
                 );
                 let mut q = sqlx::query(&sql);
                 for (topic, item, published_at) in chunk {
@@ -907,7 +906,7 @@ impl Store {
                     "INSERT INTO veille_topic_hours (topic_id, hour, total, negative) VALUES {} \
                      ON CONFLICT (topic_id, hour) DO UPDATE SET total = veille_topic_hours.total + excluded.total, \
                      negative = veille_topic_hours.negative + excluded.negative",
-                    value_rows(chunk.len(), 4, 1)
+                    rows_in_order(pool, chunk.len(), 4)
                 );
                 let mut q = sqlx::query(&sql);
                 for ((topic, hour), (total, negative)) in chunk {

@@ -181,12 +181,11 @@ fn clean(text: &str) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
     let mut letters = 0;
     for token in text.split_whitespace() {
-        let lower = token.get(..8).unwrap_or(token).to_ascii_lowercase();
         if token.starts_with('@')
             || token.starts_with('#')
-            || lower.starts_with("http://")
-            || lower.starts_with("https://")
-            || lower.starts_with("www.")
+            || starts_with_ignore_ascii_case(token, "http://")
+            || starts_with_ignore_ascii_case(token, "https://")
+            || starts_with_ignore_ascii_case(token, "www.")
         {
             continue;
         }
@@ -201,6 +200,15 @@ fn clean(text: &str) -> (String, usize) {
         letters += token.chars().filter(|c| c.is_alphabetic()).count();
     }
     (out, letters)
+}
+
+/// Whether `token` starts with the ASCII `prefix`, ignoring ASCII case
+/// (without lowercasing a copy of every token).
+fn starts_with_ignore_ascii_case(token: &str, prefix: &str) -> bool {
+    token
+        .as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// The language of `text`, or `None` when it is too short (fewer than
@@ -324,6 +332,17 @@ mod tests {
         for (text, expected) in table {
             assert_eq!(detect(text), *expected, "detect({text:?})");
         }
+    }
+
+    #[test]
+    fn links_are_recognised_in_any_case() {
+        let (cleaned, letters) =
+            clean("RT Voir HTTPS://Example.com/a Www.Example.com http://x hTTp:/ www @a #b é.té");
+        assert_eq!(cleaned, "Voir hTTp:/ www é.té");
+        assert_eq!(letters, 4 + 4 + 3 + 3);
+        assert!(starts_with_ignore_ascii_case("WWW.é", "www."));
+        assert!(!starts_with_ignore_ascii_case("ww", "www."));
+        assert!(!starts_with_ignore_ascii_case("wwé.", "www."));
     }
 
     #[test]

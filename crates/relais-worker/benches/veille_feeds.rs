@@ -48,7 +48,9 @@
 //!   server answered exactly one `304` per feed and sent no body again (0
 //!   body bytes re-downloaded), and no item was added.
 //! - **Parse only**: `relais_fetch::parse_feed` over the bodies in memory,
-//!   one thread: the figure comparable with the peer.
+//!   one thread: the figure comparable with the peer. Then the same with
+//!   `relais_fetch::parse_feed_deferring_langs`, as the worker parses: it
+//!   detects the languages of the new items only, after its dedup query.
 //! - **Peer**: `bench/feeds_feedparser.py` parses the same files
 //!   (uncompressed, from disk, read before timing) with `feedparser.parse`,
 //!   one thread.
@@ -512,6 +514,19 @@ fn main() {
         .map(|b| relais_fetch::parse_feed(b, Some("application/xml"), &base, now).unwrap())
         .collect();
     let parse_s = start.elapsed().as_secs_f64();
+    // The same without the items' language detection: what the worker runs
+    // before its dedup query (it detects the new items' languages after).
+    let start = Instant::now();
+    let deferred: usize = bodies
+        .iter()
+        .map(|b| {
+            let feed =
+                relais_fetch::parse_feed_deferring_langs(b, Some("application/xml"), &base, now)
+                    .unwrap();
+            feed.items.len() + feed.duplicates
+        })
+        .sum();
+    let deferred_s = start.elapsed().as_secs_f64();
     // A feed repeating one of its own articles gives it once
     // (`ParsedFeed::duplicates`).
     let n_items: usize = parsed.iter().map(|f| f.items.len() + f.duplicates).sum();
@@ -550,6 +565,10 @@ fn main() {
     let relais_parse = mb(total) / parse_s;
     println!(
         "parse only (relais_fetch::parse_feed, in memory, 1 thread): {n_items} items, {parse_s:.2} s, {relais_parse:.1} MB/s"
+    );
+    println!(
+        "parse only, languages deferred (parse_feed_deferring_langs, as the worker parses): {deferred} items, {deferred_s:.2} s, {:.1} MB/s",
+        mb(total) / deferred_s
     );
 
     // The peer.

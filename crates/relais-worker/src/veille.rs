@@ -107,6 +107,11 @@ pub struct RawItem {
     pub text: String,
     pub author: Option<String>,
     pub lang: Option<String>,
+    /// A feed item's language is detected only when the item is new (in
+    /// [`analyse`]; most of a changed feed is items already stored): `Some`
+    /// for a feed item, holding the feed's declared language, the fallback
+    /// of [`relais_fetch::item_lang`]; `lang` is then `None`.
+    pub feed_lang: Option<Option<String>>,
     pub published_at: Option<DateTime<Utc>>,
     pub date_issue: String,
 }
@@ -123,6 +128,18 @@ impl RawItem {
     }
 }
 
+impl RawItem {
+    /// A feed item whose language is left to [`analyse`]; `feed_lang` is the
+    /// feed's declared language ([`relais_fetch::ParsedFeed::lang`]).
+    fn from_feed(f: FeedItem, feed_lang: Option<&str>) -> RawItem {
+        RawItem {
+            lang: None,
+            feed_lang: Some(feed_lang.map(str::to_owned)),
+            ..RawItem::from(f)
+        }
+    }
+}
+
 impl From<FeedItem> for RawItem {
     fn from(f: FeedItem) -> RawItem {
         RawItem {
@@ -133,6 +150,7 @@ impl From<FeedItem> for RawItem {
             text: f.text,
             author: f.author,
             lang: f.lang,
+            feed_lang: None,
             published_at: f.published_at,
             date_issue: match f.date_issue {
                 Some(relais_fetch::DateIssue::Future { .. }) => "future".into(),
@@ -153,6 +171,7 @@ impl From<HeardPost> for RawItem {
             text: p.text,
             author: Some(p.author),
             lang: p.langs.into_iter().next(),
+            feed_lang: None,
             published_at: p.created_at,
             date_issue: String::new(),
         }
@@ -484,15 +503,19 @@ impl VeilleWorker {
                 wire_bytes,
                 ..
             } => {
-                let feed =
-                    relais_fetch::parse_feed(&body, content_type.as_deref(), &final_url, now)
-                        .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
+                let feed = relais_fetch::parse_feed_deferring_langs(
+                    &body,
+                    content_type.as_deref(),
+                    &final_url,
+                    now,
+                )
+                .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
                 let publications: Vec<DateTime<Utc>> =
                     feed.items.iter().filter_map(|i| i.published_at).collect();
                 let raws: Vec<RawItem> = feed
                     .items
                     .into_iter()
-                    .map(RawItem::from)
+                    .map(|item| RawItem::from_feed(item, feed.lang.as_deref()))
                     .map(|raw| raw.scoped_to(source))
                     .collect();
                 let (new_items, alerts) = self
@@ -589,6 +612,7 @@ impl VeilleWorker {
                     text: diff,
                     author: None,
                     lang: None,
+                    feed_lang: None,
                     published_at: Some(now),
                     date_issue: String::new(),
                 };
@@ -1096,6 +1120,10 @@ fn analyse(
     let lang = raw
         .lang
         .clone()
+        .or_else(|| {
+            let feed_lang = raw.feed_lang.as_ref()?;
+            relais_fetch::item_lang(&raw.title, &raw.text, feed_lang.as_deref())
+        })
         .or_else(|| detect_lang(&whole).map(|l| l.code().to_string()));
     let sentiment = SentimentAnalyzer::shared().analyze(
         &whole,

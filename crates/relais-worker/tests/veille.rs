@@ -342,6 +342,82 @@ async fn feeds_become_items_with_topics_sentiment_stories_and_search() {
     on_every_backend!(feeds_scenario);
 }
 
+/// A feed item's language is detected when the item is stored (not while
+/// the feed is parsed): from its title and text, else the feed's declared
+/// language, as `relais_fetch::parse_feed` gives it.
+async fn languages_scenario(store: &Store) {
+    let w = world(store, "veille-langs", None).await;
+    let me = Actor::user(&w.cm);
+    let feeds = Arc::new(Feeds::default());
+    *feeds.burst.lock().unwrap() = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
+        <title>Multilingue</title><link>https://multi.test/</link><language>fr-FR</language>\
+        <item><guid>en</guid><title>Bakers on strike</title><description>The city council announced that the public \
+        swimming pool will be closed for the whole summer, and residents are not happy about it.</description></item>\
+        <item><guid>es</guid><title>Huelga</title><description>El ayuntamiento anunció que la piscina municipal \
+        estará cerrada durante todo el verano y los vecinos no están contentos.</description></item>\
+        <item><guid>fr</guid><title>Grève</title><description>La mairie a annoncé la fermeture de la piscine \
+        municipale pendant tout l'été, les habitants du quartier sont très mécontents.</description></item>\
+        <item><guid>short</guid><title>Ok</title></item>\
+        </channel></rss>"
+        .into();
+    let body = feeds.burst.lock().unwrap().clone();
+    let base = start_server(Arc::clone(&feeds)).await;
+    let url = format!("{base}/burst.xml");
+    store
+        .add_source(&me, w.ws.id, &feed_source(url.clone()))
+        .await
+        .unwrap();
+    let pass = w
+        .worker
+        .pass(Utc::now(), &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!((pass.sources, pass.new_items, pass.failed), (1, 4, 0));
+    let items = store
+        .list_items(
+            w.ws.id,
+            &ItemFilter {
+                limit: 50,
+                ..ItemFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    let lang_of = |title: &str| {
+        items
+            .iter()
+            .find(|v| v.item.title == title)
+            .unwrap()
+            .item
+            .lang
+            .clone()
+    };
+    assert_eq!(lang_of("Bakers on strike").as_deref(), Some("en"));
+    assert_eq!(lang_of("Huelga").as_deref(), Some("es"));
+    assert_eq!(lang_of("Grève").as_deref(), Some("fr"));
+    assert_eq!(
+        lang_of("Ok").as_deref(),
+        Some("fr"),
+        "the declared language"
+    );
+    // What parse_feed says, item by item.
+    let parsed = relais_fetch::parse_feed(
+        body.as_bytes(),
+        Some("application/rss+xml"),
+        &url::Url::parse(&url).unwrap(),
+        Utc::now(),
+    )
+    .unwrap();
+    for item in &parsed.items {
+        assert_eq!(lang_of(&item.title), item.lang, "{}", item.title);
+    }
+}
+
+#[tokio::test]
+async fn feed_items_get_their_language_when_stored() {
+    on_every_backend!(languages_scenario);
+}
+
 async fn spike_scenario(store: &Store, slug: &str, sink: &relais_mail::testing::SmtpSink) {
     let mut mail = relais_config::Config::default().mail;
     mail.smtp_url = sink.url().to_string();
