@@ -404,6 +404,15 @@ impl VeilleWorker {
         } else {
             0
         };
+        let adaptive = source.kind == SourceKind::Feed;
+        let publications = if adaptive && publications.is_empty() {
+            // Nothing read to see the source's rhythm in (a 304, a
+            // failure): its stored items give it, so a quiet source stays
+            // polled rarely instead of falling back to its interval.
+            self.stored_rhythm(&source, now).await
+        } else {
+            publications
+        };
         let wait = if (source.kind.is_stream() || more) && rec.error.is_none() {
             // A stream is read again at once, from its cursor; so is a
             // timeline with more pages waiting.
@@ -411,7 +420,7 @@ impl VeilleWorker {
         } else {
             schedule::next_interval(&schedule::ScheduleInput {
                 interval: Duration::from_secs(source.interval_secs.unsigned_abs()),
-                adaptive: source.kind == SourceKind::Feed,
+                adaptive,
                 min: self.options.min_interval,
                 max: self.options.max_interval,
                 feed_ttl: rec.ttl,
@@ -447,6 +456,22 @@ impl VeilleWorker {
         Ok(outcome)
     }
 
+    /// When the source's newest stored items were published (see
+    /// [`schedule::HISTORY`]); none when they cannot be read, which leaves
+    /// the configured interval.
+    async fn stored_rhythm(&self, source: &Source, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+        let since = now
+            - ChronoDuration::from_std(schedule::HISTORY_WINDOW)
+                .unwrap_or_else(|_| ChronoDuration::days(30));
+        self.store
+            .recent_publications(source.id, since, schedule::HISTORY as i64)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(source = source.id.0, error = %e, "veille: reading a source's rhythm failed");
+                Vec::new()
+            })
+    }
+
     async fn read_feed(&self, source: &Source, now: DateTime<Utc>) -> Result<Read, ReadError> {
         let url = parse_url(&source.url)?;
         let validators = Validators {
@@ -458,42 +483,7 @@ impl VeilleWorker {
                 validators,
                 hints,
                 wire_bytes,
-            } => {
-                // Nothing new to read the source's rhythm from: the stored
-                // items give it, so a quiet source stays polled rarely
-                // rather than falling back to its configured interval.
-                let publications = self
-                    .store
-                    .recent_publications(
-                        source.id,
-                        now - ChronoDuration::from_std(schedule::HISTORY_WINDOW)
-                            .unwrap_or_else(|_| ChronoDuration::days(30)),
-                        schedule::HISTORY as i64,
-                    )
-                    .await
-                    .unwrap_or_else(|e| {
-                        // Not the source's fault: the configured interval.
-                        tracing::warn!(source = source.id.0, error = %e, "veille: reading a source's rhythm failed");
-                        Vec::new()
-                    });
-                Ok(Read {
-                    record: Record {
-                        record: FetchRecord {
-                            wire_bytes: wire_bytes as i64,
-                            not_modified: true,
-                            etag: validators.etag,
-                            last_modified: validators.last_modified,
-                            ..FetchRecord::default()
-                        },
-                        hints: Some(hints),
-                        ttl: None,
-                    },
-                    publications,
-                    new_items: 0,
-                    alerts: 0,
-                    more: false,
-                })
-            }
+            } => Ok(Read::not_modified(validators, hints, wire_bytes)),
             Fetched::Body {
                 body,
                 final_url,
@@ -559,25 +549,7 @@ impl VeilleWorker {
                 validators,
                 hints,
                 wire_bytes,
-            } => {
-                return Ok(Read {
-                    record: Record {
-                        record: FetchRecord {
-                            wire_bytes: wire_bytes as i64,
-                            not_modified: true,
-                            etag: validators.etag,
-                            last_modified: validators.last_modified,
-                            ..FetchRecord::default()
-                        },
-                        hints: Some(hints),
-                        ttl: None,
-                    },
-                    publications: Vec::new(),
-                    new_items: 0,
-                    alerts: 0,
-                    more: false,
-                })
-            }
+            } => return Ok(Read::not_modified(validators, hints, wire_bytes)),
             Fetched::Body {
                 body,
                 validators,
@@ -1255,6 +1227,33 @@ struct Read {
     /// More is waiting at the source now (a timeline's pages): read it
     /// again at once.
     more: bool,
+}
+
+impl Read {
+    /// A `304 Not Modified`: nothing read, the validators kept.
+    fn not_modified(
+        validators: Validators,
+        hints: relais_fetch::CacheHints,
+        wire_bytes: u64,
+    ) -> Read {
+        Read {
+            record: Record {
+                record: FetchRecord {
+                    wire_bytes: wire_bytes as i64,
+                    not_modified: true,
+                    etag: validators.etag,
+                    last_modified: validators.last_modified,
+                    ..FetchRecord::default()
+                },
+                hints: Some(hints),
+                ttl: None,
+            },
+            publications: Vec::new(),
+            new_items: 0,
+            alerts: 0,
+            more: false,
+        }
+    }
 }
 
 /// Why reading a source failed, in words for the source page.
