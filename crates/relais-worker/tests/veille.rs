@@ -105,6 +105,20 @@ fn feed_source(url: String) -> NewSource {
     }
 }
 
+/// The workspace's items (up to 50).
+async fn all_items(store: &Store, w: &World) -> Vec<relais_store::ItemView> {
+    store
+        .list_items(
+            w.ws.id,
+            &ItemFilter {
+                limit: 50,
+                ..ItemFilter::default()
+            },
+        )
+        .await
+        .unwrap()
+}
+
 struct World {
     ws: Workspace,
     cm: User,
@@ -233,16 +247,7 @@ async fn feeds_scenario(store: &Store) {
     assert_eq!(pass.new_items, 4);
     assert_eq!(pass.failed, 1);
 
-    let items = store
-        .list_items(
-            w.ws.id,
-            &ItemFilter {
-                limit: 50,
-                ..ItemFilter::default()
-            },
-        )
-        .await
-        .unwrap();
+    let items = all_items(store, &w).await;
     assert_eq!(items.len(), 4);
     let by_title = |t: &str| items.iter().find(|v| v.item.title == t).unwrap();
     let a1 = by_title("Grève des boulangers à Lyon");
@@ -319,16 +324,7 @@ async fn feeds_scenario(store: &Store) {
         .unwrap();
     let pass = w.worker.pass(Utc::now(), &cancel).await.unwrap();
     assert_eq!(pass.new_items, 4);
-    let items = store
-        .list_items(
-            w.ws.id,
-            &ItemFilter {
-                limit: 50,
-                ..ItemFilter::default()
-            },
-        )
-        .await
-        .unwrap();
+    let items = all_items(store, &w).await;
     assert_eq!(items.len(), 8);
     let lyon = items
         .iter()
@@ -373,16 +369,7 @@ async fn languages_scenario(store: &Store) {
         .await
         .unwrap();
     assert_eq!((pass.sources, pass.new_items, pass.failed), (1, 4, 0));
-    let items = store
-        .list_items(
-            w.ws.id,
-            &ItemFilter {
-                limit: 50,
-                ..ItemFilter::default()
-            },
-        )
-        .await
-        .unwrap();
+    let items = all_items(store, &w).await;
     let lang_of = |title: &str| {
         items
             .iter()
