@@ -125,6 +125,18 @@ pub fn words(s: &str) -> Vec<String> {
     out
 }
 
+/// How character `c` stands in a folded line: a word character by its
+/// folding, a combining mark by nothing (it belongs to the letter before
+/// it), anything else by one space.
+fn push_line_char(c: char, out: &mut Vec<u8>) {
+    if is_combining_mark(c) {
+    } else if is_word_char(c) {
+        push_folded(c, out);
+    } else {
+        out.push(b' ');
+    }
+}
+
 /// The code points folded from [`short_folds`]: those of one or two UTF-8
 /// bytes.
 const SHORT_END: usize = 0x800;
@@ -133,7 +145,7 @@ const SHORT_END: usize = 0x800;
 /// folded bytes (at most four) in the low 32 bits, little-endian, and how
 /// many in bits 32 and up. A separator folds to one space, a combining mark
 /// to nothing (it belongs to the letter before it). Built once from the
-/// general rule ([`push_folded_slow`]), so the two cannot disagree.
+/// general rule ([`push_line_char`]), so the two cannot disagree.
 fn short_folds() -> &'static [u64] {
     static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -142,14 +154,11 @@ fn short_folds() -> &'static [u64] {
                 let Some(c) = char::from_u32(cp) else {
                     return 1 << 32 | u64::from(b' ');
                 };
-                if is_combining_mark(c) {
-                    return 0;
-                }
                 let mut out = Vec::new();
-                if is_word_char(c) {
-                    push_folded_slow(c, &mut out);
-                }
-                if out.is_empty() || out.len() > 4 || out.contains(&b' ') {
+                push_line_char(c, &mut out);
+                if out.len() > 4 {
+                    // None of these characters folds to more than four
+                    // bytes (`the_short_table_is_the_general_rule`).
                     return 1 << 32 | u64::from(b' ');
                 }
                 let mut bytes = [0u8; 4];
@@ -189,6 +198,8 @@ fn fold_line(s: &str, out: &mut Vec<u8>) {
     out.resize(2 * n + 8, 0);
     let mut i = 0;
     let mut j = 0;
+    // A longer character's folding (allocated on the first one only).
+    let mut piece = Vec::new();
     while i < n {
         let x = load8(bytes, i);
         if x & HIGH == 0 && i + 8 <= n {
@@ -234,21 +245,16 @@ fn fold_line(s: &str, out: &mut Vec<u8>) {
                     return out.truncate(j);
                 };
                 i += c.len_utf8();
-                let mut folded = Vec::new();
-                if is_combining_mark(c) {
-                } else if is_word_char(c) {
-                    push_folded(c, &mut folded);
-                } else {
-                    folded.push(b' ');
-                }
-                let room = j + folded.len() + 8 + 2 * (n - i);
+                piece.clear();
+                push_line_char(c, &mut piece);
+                let room = j + piece.len() + 8 + 2 * (n - i);
                 if out.len() < room {
                     out.resize(room, 0);
                 }
-                if let Some(dst) = out.get_mut(j..j + folded.len()) {
-                    dst.copy_from_slice(&folded);
+                if let Some(dst) = out.get_mut(j..j + piece.len()) {
+                    dst.copy_from_slice(&piece);
                 }
-                j += folded.len();
+                j += piece.len();
                 continue;
             }
             let prev = if i > 0 { bytes[i - 1] } else { 0 };
