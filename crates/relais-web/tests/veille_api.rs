@@ -80,28 +80,6 @@ fn listed(list: &Value) -> Vec<i64> {
         .collect()
 }
 
-fn new_item(key: &str, title: &str, body: &str, polarity: Polarity, topics: &[TopicId]) -> NewItem {
-    NewItem {
-        dedup_key: key.into(),
-        url: Some(format!("https://presse.test/{key}?utm_source=x")),
-        canonical_url: Some(format!("https://presse.test/{key}")),
-        title: title.into(),
-        text: body.into(),
-        author: Some("Camille".into()),
-        lang: Some("fr".into()),
-        published_at: Utc::now() - Duration::minutes(5),
-        date_issue: String::new(),
-        polarity,
-        sentiment: if polarity == Polarity::Negative {
-            -0.7
-        } else {
-            0.4
-        },
-        cluster_id: relais_veille::canon::key_hash(key) as i64,
-        topics: topics.to_vec(),
-    }
-}
-
 /// The demo agency with a topic, two items in a search index the app
 /// searches, the first one curated.
 async fn veille_world(db: testing::TestDb) -> (World, WorkspaceId, TopicId, Vec<ItemId>) {
@@ -110,37 +88,8 @@ async fn veille_world(db: testing::TestDb) -> (World, WorkspaceId, TopicId, Vec<
     let store = w.db.store.clone();
     let ws = store.workspace_by_slug(SLUG).await.unwrap().unwrap();
     let sys = Actor::System("test");
-    let topic = store
-        .save_topic(&sys, ws.id, None, "Farine", VeilleKind::Trade, "farine*")
-        .await
-        .unwrap();
-    let ids: Vec<ItemId> = store
-        .store_items(
-            ws.id,
-            None,
-            &[
-                new_item(
-                    "f1",
-                    "La farine flambe",
-                    "Le prix de la farine augmente, c'est terrible.",
-                    Polarity::Negative,
-                    &[topic.id],
-                ),
-                new_item(
-                    "f2",
-                    "Un nouveau four",
-                    "Un fournil moderne ouvre à Lyon.",
-                    Polarity::Positive,
-                    &[],
-                ),
-            ],
-            Utc::now(),
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .map(Option::unwrap)
-        .collect();
+    let (topic, ids) =
+        common::farine_items(&store, ws.id, "Un fournil moderne ouvre à Lyon.").await;
     store
         .curate_item(
             &sys,
@@ -376,7 +325,7 @@ async fn topics_are_created_refused_with_the_parsers_position_and_have_a_volume(
         let old: Vec<NewItem> = (0..3)
             .map(|i| NewItem {
                 published_at: three_days_ago,
-                ..new_item(
+                ..common::veille_item(
                     &format!("old{i}"),
                     "Farine",
                     "farine",

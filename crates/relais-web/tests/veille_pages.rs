@@ -18,34 +18,6 @@ use std::path::Path;
 
 const SLUG: &str = "maison-dupain";
 
-fn new_item(
-    key: &str,
-    title: &str,
-    body: &str,
-    polarity: Polarity,
-    topics: &[relais_core::TopicId],
-) -> NewItem {
-    NewItem {
-        dedup_key: key.into(),
-        url: Some(format!("https://presse.test/{key}")),
-        canonical_url: Some(format!("https://presse.test/{key}")),
-        title: title.into(),
-        text: body.into(),
-        author: None,
-        lang: Some("fr".into()),
-        published_at: Utc::now() - Duration::minutes(5),
-        date_issue: String::new(),
-        polarity,
-        sentiment: if polarity == Polarity::Negative {
-            -0.7
-        } else {
-            0.4
-        },
-        cluster_id: relais_veille::canon::key_hash(key) as i64,
-        topics: topics.to_vec(),
-    }
-}
-
 /// A world whose app searches an index holding the items stored here.
 async fn veille_world(db: testing::TestDb, smtp_url: &str) -> (World, WorkspaceId, Vec<ItemId>) {
     let mut config = relais_config::Config::default();
@@ -55,38 +27,8 @@ async fn veille_world(db: testing::TestDb, smtp_url: &str) -> (World, WorkspaceI
     let store = w.db.store.clone();
     let store = &store;
     let ws = store.workspace_by_slug(SLUG).await.unwrap().unwrap();
-    let sys = Actor::System("test");
-    let topic = store
-        .save_topic(&sys, ws.id, None, "Farine", VeilleKind::Trade, "farine*")
-        .await
-        .unwrap();
-    let ids = store
-        .store_items(
-            ws.id,
-            None,
-            &[
-                new_item(
-                    "f1",
-                    "La farine flambe",
-                    "Le prix de la farine augmente, c'est terrible.",
-                    Polarity::Negative,
-                    &[topic.id],
-                ),
-                new_item(
-                    "f2",
-                    "Un nouveau four",
-                    "Un fournil <b>moderne</b> ouvre à Lyon.",
-                    Polarity::Positive,
-                    &[],
-                ),
-            ],
-            Utc::now(),
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .map(Option::unwrap)
-        .collect::<Vec<_>>();
+    let (topic, ids) =
+        common::farine_items(store, ws.id, "Un fournil <b>moderne</b> ouvre à Lyon.").await;
     let w = common::with_search_index(w, &ids).await;
     store
         .record_alert(
@@ -363,7 +305,7 @@ async fn volume_per_topic_over_time() {
         let old: Vec<NewItem> = (0..3)
             .map(|i| NewItem {
                 published_at: three_days_ago,
-                ..new_item(
+                ..common::veille_item(
                     &format!("old{i}"),
                     "Farine",
                     "farine",
@@ -392,7 +334,7 @@ async fn volume_per_topic_over_time() {
             .unwrap();
         let many: Vec<NewItem> = (0..7)
             .map(|i| {
-                new_item(
+                common::veille_item(
                     &format!("v{i}"),
                     "vélo",
                     "vélo",

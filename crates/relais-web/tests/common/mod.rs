@@ -365,3 +365,77 @@ pub async fn with_search_index(w: World, ids: &[relais_core::ItemId]) -> World {
         ..w
     }
 }
+
+/// A veille item of the demo agency's press, five minutes old, in French.
+pub fn veille_item(
+    key: &str,
+    title: &str,
+    body: &str,
+    polarity: relais_core::veille::Polarity,
+    topics: &[relais_core::TopicId],
+) -> relais_core::veille::NewItem {
+    use relais_core::veille::Polarity;
+    relais_core::veille::NewItem {
+        dedup_key: key.into(),
+        url: Some(format!("https://presse.test/{key}?utm_source=x")),
+        canonical_url: Some(format!("https://presse.test/{key}")),
+        title: title.into(),
+        text: body.into(),
+        author: Some("Camille".into()),
+        lang: Some("fr".into()),
+        published_at: chrono::Utc::now() - Duration::minutes(5),
+        date_issue: String::new(),
+        polarity,
+        sentiment: if polarity == Polarity::Negative {
+            -0.7
+        } else {
+            0.4
+        },
+        cluster_id: relais_veille::canon::key_hash(key) as i64,
+        topics: topics.to_vec(),
+    }
+}
+
+/// The demo agency's topic "Farine" (`farine*`) and two items: "La farine
+/// flambe" (negative, in the topic) and "Un nouveau four" (positive, in no
+/// topic, its text `four_text`). Returns the topic and the items' ids.
+pub async fn farine_items(
+    store: &relais_store::Store,
+    ws: relais_core::WorkspaceId,
+    four_text: &str,
+) -> (relais_core::veille::TopicRecord, Vec<relais_core::ItemId>) {
+    use relais_core::veille::{Polarity, VeilleKind};
+    let topic = store
+        .save_topic(
+            &Actor::System("test"),
+            ws,
+            None,
+            "Farine",
+            VeilleKind::Trade,
+            "farine*",
+        )
+        .await
+        .unwrap();
+    let ids = store
+        .store_items(
+            ws,
+            None,
+            &[
+                veille_item(
+                    "f1",
+                    "La farine flambe",
+                    "Le prix de la farine augmente, c'est terrible.",
+                    Polarity::Negative,
+                    &[topic.id],
+                ),
+                veille_item("f2", "Un nouveau four", four_text, Polarity::Positive, &[]),
+            ],
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(Option::unwrap)
+        .collect();
+    (topic, ids)
+}
