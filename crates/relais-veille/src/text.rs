@@ -14,8 +14,8 @@
 //! `Élection`, `ELECTION` and `élection` all fold to `election`.
 //!
 //! [`for_each_word`] folds a text into one buffer and cuts it there, and is
-//! what the matcher runs over every post: eight ASCII bytes are folded at
-//! once with bit tests on a `u64`, other characters of one or two bytes
+//! what the matcher runs over every post: runs of up to eight ASCII bytes
+//! are folded at once with bit tests on a `u64`, characters of two bytes
 //! from a table without branching on their kind, longer ones by the general
 //! rule. [`words`] collects the same words; [`raw_words`] gives
 //! them as written, one for one. [`Folded`] writes a text as one line of
@@ -179,22 +179,20 @@ const HIGH: u64 = 0x8080_8080_8080_8080;
 /// or more between two words, maybe some before the first and after the
 /// last).
 ///
-/// Eight bytes that are all ASCII are folded at once with bit tests on a
-/// `u64` (upper case lowered, letters and digits kept, the rest made
-/// spaces). Other bytes go one at a time, each independently of the one
-/// before except for where its output goes: a character of one or two
-/// bytes (ASCII, Latin, Greek, Cyrillic…) through [`short_folds`], the
-/// lead byte of two to nothing and its continuation byte, read with the
-/// lead, to the character's folding; longer characters by the general
-/// rule.
+/// Each step reads eight bytes and folds the ASCII run they start with at
+/// once, with bit tests on a `u64` (upper case lowered, letters and digits
+/// kept, the rest made spaces). The character that ends the run, if any,
+/// comes next: one of two bytes (Latin, Greek, Cyrillic…) through
+/// [`short_folds`], read as lead and continuation together; a longer one
+/// by the general rule.
 fn fold_line(s: &str, out: &mut Vec<u8>) {
     let bytes = s.as_bytes();
     let n = bytes.len();
     let table = short_folds();
     out.clear();
     // A byte folds to at most two (a two-byte character to at most four),
-    // and each write is eight bytes wide; the room for longer characters
-    // is made when they come.
+    // and each write is eight bytes wide: with `j` ≤ `2 i` kept, the writes
+    // stay inside. The room for longer characters is made when they come.
     out.resize(2 * n + 8, 0);
     let mut i = 0;
     let mut j = 0;
@@ -202,77 +200,55 @@ fn fold_line(s: &str, out: &mut Vec<u8>) {
     let mut piece = Vec::new();
     while i < n {
         let x = load8(bytes, i);
-        if x & HIGH == 0 && i + 8 <= n {
-            let (alnum, upper) = classes(x);
+        // How many of the eight bytes are ASCII before the first that is
+        // not (or before the end).
+        let ascii = ((x & HIGH).trailing_zeros() as usize / 8).min(n - i);
+        if ascii > 0 {
+            // Those bytes folded at once; the bytes after them may come
+            // out as anything, they are overwritten or cut off.
+            let x7 = x & !HIGH;
+            let (alnum, upper) = classes(x7);
             // Each letter or digit byte's high bit spread to its whole byte.
             let keep = (alnum >> 7).wrapping_mul(0xFF);
-            let folded = ((x | (upper >> 2)) & keep) | (SPACES & !keep);
+            let folded = ((x7 | (upper >> 2)) & keep) | (SPACES & !keep);
             if let Some(dst) = out.get_mut(j..j + 8) {
                 dst.copy_from_slice(&folded.to_le_bytes());
             }
-            i += 8;
-            j += 8;
-            continue;
-        }
-        if i + 8 <= n && x & (x << 1) & (x << 2) & HIGH == 0 {
-            // No byte of a longer character: the eight bytes one by one,
-            // the same steps for each kind of byte (masks, no branches).
-            let mut prev = if i > 0 { bytes[i - 1] } else { 0 };
-            for k in 0..8 {
-                let b = (x >> (8 * k)) as u8;
-                let cont = usize::from(b & 0xC0 == 0x80).wrapping_neg();
-                let lead = usize::from(b >= 0xC0).wrapping_neg();
-                let pair = (usize::from(prev & 0x1F) << 6) | usize::from(b & 0x3F);
-                // A continuation byte: its character; a lead byte: U+0300,
-                // a combining mark, which folds to nothing; else itself.
-                let cp = (pair & cont) | (0x300 & lead) | (usize::from(b) & !(cont | lead));
-                let e = table[cp & (SHORT_END - 1)];
-                if let Some(dst) = out.get_mut(j..j + 4) {
-                    dst.copy_from_slice(&(e as u32).to_le_bytes());
-                }
-                j += (e >> 32) as usize;
-                prev = b;
-            }
-            i += 8;
-            continue;
-        }
-        let stop = (i + 8).min(n);
-        while i < stop {
-            let b = bytes[i];
-            if b >= 0xE0 {
-                // Three or four bytes: by the general rule.
-                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
-                    return out.truncate(j);
-                };
-                i += c.len_utf8();
-                piece.clear();
-                push_line_char(c, &mut piece);
-                let room = j + piece.len() + 8 + 2 * (n - i);
-                if out.len() < room {
-                    out.resize(room, 0);
-                }
-                if let Some(dst) = out.get_mut(j..j + piece.len()) {
-                    dst.copy_from_slice(&piece);
-                }
-                j += piece.len();
+            i += ascii;
+            j += ascii;
+            if ascii == 8 || i >= n {
                 continue;
             }
-            let prev = if i > 0 { bytes[i - 1] } else { 0 };
-            let cp = if b & 0xC0 == 0x80 {
-                (usize::from(prev & 0x1F) << 6) | usize::from(b & 0x3F)
-            } else if b >= 0xC0 {
-                // U+0300, a combining mark: nothing.
-                0x300
-            } else {
-                usize::from(b)
-            };
+        }
+        // A character of two bytes or more starts at `i`.
+        let b = bytes[i];
+        if b < 0xE0 {
+            // Two bytes: from the table.
+            let cont = bytes.get(i + 1).copied().unwrap_or(0);
+            let cp = (usize::from(b & 0x1F) << 6) | usize::from(cont & 0x3F);
             let e = table[cp & (SHORT_END - 1)];
             if let Some(dst) = out.get_mut(j..j + 4) {
                 dst.copy_from_slice(&(e as u32).to_le_bytes());
             }
             j += (e >> 32) as usize;
-            i += 1;
+            i += 2;
+            continue;
         }
+        // Three or four bytes: by the general rule.
+        let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+            return out.truncate(j);
+        };
+        i += c.len_utf8();
+        piece.clear();
+        push_line_char(c, &mut piece);
+        let room = j + piece.len() + 8 + 2 * (n - i);
+        if out.len() < room {
+            out.resize(room, 0);
+        }
+        if let Some(dst) = out.get_mut(j..j + piece.len()) {
+            dst.copy_from_slice(&piece);
+        }
+        j += piece.len();
     }
     out.truncate(j);
 }
