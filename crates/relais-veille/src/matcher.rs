@@ -272,14 +272,19 @@ impl Filter {
 /// Which prefix lengths a word may have a prefix pattern of, from its
 /// first three bytes: for the prefixes of 3 to 64 bytes, bit `k - 1` of the
 /// entry at the hash of their first three bytes is set (`k` their length);
-/// the few shorter ones are in `short`. Most words start with three bytes
-/// that no prefix starts with, and so test no prefix length at all.
+/// the prefixes of one and two bytes are kept exactly, as a bit per byte
+/// value and per pair of bytes. Most words start with three bytes that no
+/// prefix starts with, and so test no prefix length at all; a two-byte
+/// prefix such as `as` costs a test only to the words that start with it.
 #[derive(Debug, Clone)]
 struct Heads {
     by_head: Vec<u64>,
     shift: u32,
-    /// Bits 0 and 1: some prefix is one, two bytes long.
-    short: u64,
+    /// Bit `b` (of the 256): some prefix is the one byte `b`.
+    one: [u64; 4],
+    /// Bit `b0 | b1 << 8` (of the 65,536): some prefix is `b0 b1`; empty
+    /// when none is two bytes long.
+    two: Vec<u64>,
 }
 
 impl Heads {
@@ -289,7 +294,8 @@ impl Heads {
         Heads {
             by_head: vec![0; slots],
             shift: 64 - slots.trailing_zeros(),
-            short: 0,
+            one: [0; 4],
+            two: Vec::new(),
         }
     }
 
@@ -301,10 +307,16 @@ impl Heads {
     /// Records a folded prefix of 1 to 64 bytes.
     fn insert(&mut self, prefix: &[u8]) {
         let n = prefix.len();
-        if n < 3 {
-            self.short |= 1 << (n - 1);
+        let c = chunk(prefix);
+        if n == 1 {
+            set_bit(&mut self.one, c & 0xFF);
+        } else if n == 2 {
+            if self.two.is_empty() {
+                self.two = vec![0; 1 << 10];
+            }
+            set_bit(&mut self.two, c & 0xFFFF);
         } else if n <= 64 {
-            let slot = self.slot(masked(chunk(prefix), 3));
+            let slot = self.slot(masked(c, 3));
             if let Some(e) = self.by_head.get_mut(slot) {
                 *e |= 1 << (n - 1);
             }
@@ -315,7 +327,7 @@ impl Heads {
     /// `len` bytes whose [`chunk`] is `c` may start with.
     #[inline]
     fn lens(&self, c: u64, len: usize) -> u64 {
-        let mut lens = self.short;
+        let mut lens = bit(&self.one, c & 0xFF) | bit(&self.two, c & 0xFFFF) << 1;
         if len >= 3 {
             lens |= self
                 .by_head
@@ -328,6 +340,19 @@ impl Heads {
         }
         lens
     }
+}
+
+/// Sets bit `i` of `bits` (nothing if out of range).
+fn set_bit(bits: &mut [u64], i: u64) {
+    if let Some(w) = bits.get_mut((i / 64) as usize) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+/// Bit `i` of `bits`, as 0 or 1 (0 if out of range).
+#[inline]
+fn bit(bits: &[u64], i: u64) -> u64 {
+    bits.get((i / 64) as usize).map_or(0, |w| w >> (i % 64) & 1)
 }
 
 /// Why topics could not be compiled into one matcher.
