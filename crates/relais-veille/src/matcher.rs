@@ -141,6 +141,22 @@ fn word_hash(w: &[u8]) -> u64 {
     h
 }
 
+/// [`word_hash`] of `w`, given its first sixteen bytes (zero past its end)
+/// as `head`: those are not read again, and a word of up to sixteen bytes
+/// (nearly all) is hashed without a branch on its length.
+#[inline]
+fn word_hash_head(w: &[u8], head: u128) -> u64 {
+    let h = head_hash(head as u64, w.len());
+    let h2 = mix(h ^ (head >> 64) as u64, K);
+    let mut h = if w.len() > 8 { h2 } else { h };
+    let mut rest = w.get(16..).unwrap_or_default();
+    while !rest.is_empty() {
+        h = mix(h ^ chunk(rest), K);
+        rest = rest.get(8..).unwrap_or_default();
+    }
+    h
+}
+
 /// The longest key kept inside its table entry; longer keys are boxed.
 const INLINE: usize = 16;
 
@@ -1103,19 +1119,20 @@ impl Matcher {
             // No phrase runs from one field into the next.
             let mut state = 0u32;
             s.pending.clear();
-            text::for_each_word(value, &mut word, |w| {
-                self.visit(w, at, &mut state, s);
+            text::for_each_word(value, &mut word, |w, head| {
+                self.visit(w, head, at, &mut state, s);
                 at = at.saturating_add(1);
             });
         }
         s.word = word;
     }
 
-    /// Looks up word `at`, folded `w`, and records the patterns it ends.
+    /// Looks up word `at`, folded `w` (its first sixteen bytes, zero past
+    /// its end, `head`), and records the patterns it ends.
     #[inline]
-    fn visit(&self, w: &[u8], at: u32, state: &mut u32, s: &mut Scratch) {
+    fn visit(&self, w: &[u8], head: u128, at: u32, state: &mut u32, s: &mut Scratch) {
         let mut symbol = NONE;
-        let c = chunk(w);
+        let c = head as u64;
         if self.prefix_max > 0 || !self.long_prefix_lens.is_empty() {
             s.prefixes_here.clear();
             // Each prefix length that a prefix starting like this word has,
@@ -1152,11 +1169,7 @@ impl Matcher {
                 s.pending.clear();
             }
         }
-        let h = if w.len() <= 8 {
-            head_hash(c, w.len())
-        } else {
-            word_hash(w)
-        };
+        let h = word_hash_head(w, head);
         if let Some(e) = self
             .word_filter
             .may_hold(h)
@@ -1714,19 +1727,25 @@ mod tests {
         }
     }
 
-    /// A prefix hashed from its word's first chunk (what the scan does) has
-    /// the hash it was stored under (what the tables do), at every length.
+    /// A prefix hashed from its word's first chunk, and a word from its
+    /// first sixteen bytes (what the scan does), have the hash they were
+    /// stored under (what the tables do), at every length.
     #[test]
     fn prefix_hashes_from_the_first_chunk_agree_with_word_hashes() {
-        let words: [&[u8]; 5] = [
+        let words: [&[u8]; 7] = [
             b"",
             b"a",
             b"abcdefghijklmnopq",
+            b"abcdefghijklmnop",
+            b"abcdefghijklmnopqrstuvwxyz0123456789",
             "électricité".as_bytes(),
             b"xy",
         ];
         for w in words {
             let c = chunk(w);
+            let mut first = [0u8; 16];
+            first[..w.len().min(16)].copy_from_slice(&w[..w.len().min(16)]);
+            assert_eq!(word_hash_head(w, u128::from_le_bytes(first)), word_hash(w));
             for k in 0..=w.len().min(8) {
                 assert_eq!(chunk(&w[..k]), masked(c, k), "{w:?} {k}");
                 assert_eq!(head_hash(masked(c, k), k), word_hash(&w[..k]), "{w:?} {k}");

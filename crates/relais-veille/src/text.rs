@@ -119,7 +119,7 @@ pub fn fold(s: &str) -> String {
 pub fn words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut buf = Vec::new();
-    for_each_word(s, &mut buf, |w| {
+    for_each_word(s, &mut buf, |w, _| {
         out.push(String::from_utf8_lossy(w).into_owned());
     });
     out
@@ -174,6 +174,8 @@ fn short_folds() -> &'static [u64] {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const SPACES: u64 = 0x2020_2020_2020_2020;
 const HIGH: u64 = 0x8080_8080_8080_8080;
+/// Every byte's high bit, of sixteen bytes.
+const HIGH2: u128 = (HIGH as u128) << 64 | HIGH as u128;
 
 /// Folds `s` into `out` as its words, folded, with separators as spaces (one
 /// or more between two words, maybe some before the first and after the
@@ -288,42 +290,81 @@ fn classes(x7: u64) -> (u64, u64) {
     (letter | digit, upper)
 }
 
-/// Where the first space is in `line` from `i`, eight bytes at a time (the
-/// lowest zero byte of `x ^ spaces` is found exactly by the classic test),
-/// or `line.len()`.
+/// The high bit of each byte of a folded line that is a space, exactly,
+/// for sixteen bytes: the bytes of folded words are digits
+/// (`0x30`–`0x39`), lower-case letters (`0x61`–`0x7A`) or UTF-8 (`0x80` and
+/// up), each with bit 4, 6 or 7 set, and a space has none of them. The
+/// shifts bring bits 6 and 4 of each byte to its bit 7; what they carry
+/// across bytes stays below it.
+#[inline]
+const fn space_bytes(x: u128) -> u128 {
+    !(x | x << 1 | x << 3) & HIGH2
+}
+
+/// Where the first space is in the folded `line` from `i`, sixteen bytes at
+/// a time, or `line.len()`.
 #[inline]
 fn next_space(line: &[u8], mut i: usize) -> usize {
     let n = line.len();
-    while let Some(c) = line.get(i..).and_then(|r| r.first_chunk::<8>()) {
-        let v = u64::from_le_bytes(*c) ^ SPACES;
-        let zero = v.wrapping_sub(ONES) & !v & HIGH;
-        if zero != 0 {
-            return i + zero.trailing_zeros() as usize / 8;
+    while let Some(c) = line.get(i..).and_then(|r| r.first_chunk::<16>()) {
+        let spaces = space_bytes(u128::from_le_bytes(*c));
+        if spaces != 0 {
+            return i + spaces.trailing_zeros() as usize / 8;
         }
-        i += 8;
+        i += 16;
     }
     line.get(i..)
         .and_then(|r| r.iter().position(|&b| b == b' '))
         .map_or(n, |k| i + k)
 }
 
-/// Calls `f` with each word of `s`, folded (UTF-8 bytes), in order: the
-/// words of [`words`], without allocating once `buf` has grown. The text is
-/// folded into `buf` first ([`fold_line`]), then cut at its spaces.
+/// Calls `f` with each word of `s`, folded (UTF-8 bytes), in order, and
+/// the word's first sixteen bytes as a little-endian `u128` (zero past its
+/// end): the words of [`words`], without allocating once `buf` has grown.
+///
+/// The text is folded into `buf` first ([`fold_line`]), with sixteen spaces
+/// after it, then cut at its spaces sixteen bytes at a time: from a
+/// position, the spaces before the next word and the word's length are
+/// counted in the bytes read there, and its first sixteen taken from them,
+/// without a branch on either count. Only a word that does not end within
+/// those bytes is searched further.
 #[inline]
-pub fn for_each_word(s: &str, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8])) {
+pub fn for_each_word(s: &str, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], u128)) {
     fold_line(s, buf);
+    let n = buf.len();
+    buf.extend_from_slice(&[b' '; 16]);
     let line = buf.as_slice();
-    let n = line.len();
     let mut i = 0;
     while i < n {
-        if line[i] == b' ' {
-            i += 1;
+        // Sixteen bytes from `i`, always there before the padding's end.
+        let Some(x) = line.get(i..).and_then(|r| r.first_chunk::<16>()) else {
+            break;
+        };
+        let x = u128::from_le_bytes(*x);
+        let spaces = space_bytes(x);
+        // Spaces before the word, and the word's length (up to its first
+        // space, 16 or more if none follows in these bytes).
+        let before = (!spaces & HIGH2).trailing_zeros() as usize / 8;
+        if before == 16 {
+            i += 16;
             continue;
         }
-        let end = next_space(line, i);
-        f(&line[i..end]);
-        i = end + 1;
+        let start = i + before;
+        let len = (spaces >> (before * 8)).trailing_zeros() as usize / 8;
+        if start + len < i + 16 {
+            // `len` is 1 to 15.
+            let keep = u128::MAX >> (128 - 8 * len);
+            f(&line[start..start + len], (x >> (before * 8)) & keep);
+            i = start + len + 1;
+        } else {
+            let end = next_space(line, start).min(n);
+            let w = &line[start..end];
+            let mut head = [0u8; 16];
+            let k = w.len().min(16);
+            head[..k].copy_from_slice(&w[..k]);
+            f(w, u128::from_le_bytes(head));
+            i = end + 1;
+        }
     }
 }
 
@@ -382,7 +423,7 @@ impl Folded {
         }
         self.line.push(b' ');
         let line = &mut self.line;
-        for_each_word(s, &mut self.word, |w| {
+        for_each_word(s, &mut self.word, |w, _| {
             line.extend_from_slice(w);
             line.push(b' ');
         });
@@ -489,10 +530,10 @@ mod tests {
         assert_eq!(words(s), vec!["l", "election", "ete", "coeur"]);
     }
 
-    /// The one-pass tokenizer (byte fast paths, a word handed over without
-    /// a copy when it is lower-case ASCII) cuts and folds exactly as cutting
-    /// character by character ([`raw_words`]) and folding each word
-    /// ([`fold`]), on random texts mixing ASCII, Latin letters, decomposed
+    /// The tokenizer (folding by byte fast paths, cutting sixteen bytes at
+    /// a time) cuts and folds exactly as cutting character by character
+    /// ([`raw_words`]) and folding each word ([`fold`]), and gives each
+    /// word's first sixteen bytes right, on random texts mixing ASCII, Latin letters, decomposed
     /// accents, ligatures, other scripts, marks with no letter, emoji and
     /// punctuation.
     #[test]
@@ -529,7 +570,12 @@ mod tests {
                 .collect();
             let want: Vec<String> = raw_words(&s).into_iter().map(fold).collect();
             let mut got = Vec::new();
-            for_each_word(&s, &mut buf, |w| {
+            for_each_word(&s, &mut buf, |w, head| {
+                // The head is the word's first sixteen bytes, zero past it.
+                let mut first = [0u8; 16];
+                let k = w.len().min(16);
+                first[..k].copy_from_slice(&w[..k]);
+                assert_eq!(head, u128::from_le_bytes(first), "case {case}: {w:?}");
                 got.push(String::from_utf8_lossy(w).into_owned())
             });
             assert_eq!(got, want, "case {case}: {s:?}");
