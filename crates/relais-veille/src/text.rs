@@ -185,8 +185,9 @@ const HIGH2: u128 = (HIGH as u128) << 64 | HIGH as u128;
 /// once, with bit tests on a `u64` (upper case lowered, letters and digits
 /// kept, the rest made spaces). The character that ends the run, if any,
 /// comes next: one of two bytes (Latin, Greek, Cyrillic…) through
-/// [`short_folds`], read as lead and continuation together; a longer one
-/// by the general rule.
+/// [`short_folds`], read as lead and continuation together, in the same
+/// step and without branching on whether there is one; a longer one by
+/// the general rule.
 fn fold_line(s: &str, out: &mut Vec<u8>) {
     let bytes = s.as_bytes();
     let n = bytes.len();
@@ -203,37 +204,36 @@ fn fold_line(s: &str, out: &mut Vec<u8>) {
     while i < n {
         let x = load8(bytes, i);
         // How many of the eight bytes are ASCII before the first that is
-        // not (or before the end).
+        // not (or before the end), folded at once; the bytes after them
+        // may come out as anything, they are overwritten or cut off.
         let ascii = ((x & HIGH).trailing_zeros() as usize / 8).min(n - i);
-        if ascii > 0 {
-            // Those bytes folded at once; the bytes after them may come
-            // out as anything, they are overwritten or cut off.
-            let x7 = x & !HIGH;
-            let (alnum, upper) = classes(x7);
-            // Each letter or digit byte's high bit spread to its whole byte.
-            let keep = (alnum >> 7).wrapping_mul(0xFF);
-            let folded = ((x7 | (upper >> 2)) & keep) | (SPACES & !keep);
-            if let Some(dst) = out.get_mut(j..j + 8) {
-                dst.copy_from_slice(&folded.to_le_bytes());
-            }
-            i += ascii;
-            j += ascii;
-            if ascii == 8 || i >= n {
-                continue;
-            }
+        let x7 = x & !HIGH;
+        let (alnum, upper) = classes(x7);
+        // Each letter or digit byte's high bit spread to its whole byte.
+        let keep = (alnum >> 7).wrapping_mul(0xFF);
+        let folded = ((x7 | (upper >> 2)) & keep) | (SPACES & !keep);
+        if let Some(dst) = out.get_mut(j..j + 8) {
+            dst.copy_from_slice(&folded.to_le_bytes());
         }
-        // A character of two bytes or more starts at `i`.
-        let b = bytes[i];
+        i += ascii;
+        j += ascii;
+        // The byte after the run: the lead of a character of two bytes or
+        // more, or, after eight ASCII bytes, anything (zero at the end).
+        let b = bytes.get(i).copied().unwrap_or(0);
         if b < 0xE0 {
-            // Two bytes: from the table.
+            // A character of two bytes, from the table, is taken when `b`
+            // leads one; otherwise its entry is looked up all the same and
+            // written where the next step writes, and nothing advances: no
+            // branch on whether a run ended on such a character.
+            let two = usize::from(b >> 7);
             let cont = bytes.get(i + 1).copied().unwrap_or(0);
             let cp = (usize::from(b & 0x1F) << 6) | usize::from(cont & 0x3F);
             let e = table[cp & (SHORT_END - 1)];
             if let Some(dst) = out.get_mut(j..j + 4) {
                 dst.copy_from_slice(&(e as u32).to_le_bytes());
             }
-            j += (e >> 32) as usize;
-            i += 2;
+            j += (e >> 32) as usize * two;
+            i += 2 * two;
             continue;
         }
         // Three or four bytes: by the general rule.
