@@ -286,15 +286,21 @@ impl Filter {
 }
 
 /// Which prefix lengths a word may have a prefix pattern of, from its
-/// first three bytes: for the prefixes of 3 to 64 bytes, bit `k - 1` of the
-/// entry at the hash of their first three bytes is set (`k` their length);
+/// first four bytes: for the prefixes of 4 to 64 bytes, bit `k - 1` of the
+/// entry at the hash of their first four bytes is set (`k` their length),
+/// and for those of three bytes, bit 2 of the entry at the hash of theirs;
 /// the prefixes of one and two bytes are kept exactly, as a bit per byte
-/// value and per pair of bytes. Most words start with three bytes that no
-/// prefix starts with, and so test no prefix length at all; a two-byte
-/// prefix such as `as` costs a test only to the words that start with it.
+/// value and per pair of bytes. Most words start with four bytes that no
+/// prefix starts with, and so test no prefix length at all: keyed by three
+/// bytes, a common start such as `din` (of `dinn*`) would make every word
+/// starting with it test; a two-byte prefix such as `as` costs a test only
+/// to the words that start with it.
 #[derive(Debug, Clone)]
 struct Heads {
-    by_head: Vec<u64>,
+    /// By the hash of the first four bytes: the lengths 4 to 64.
+    by_four: Vec<u64>,
+    /// By the hash of the first three bytes: the length 3 (bit 2).
+    by_three: Vec<u64>,
     shift: u32,
     /// Bit `b` (of the 256): some prefix is the one byte `b`.
     one: [u64; 4],
@@ -308,7 +314,8 @@ impl Heads {
     fn new(n: usize) -> Heads {
         let slots = (n.max(1) * 4).next_power_of_two().max(1 << 8);
         Heads {
-            by_head: vec![0; slots],
+            by_four: vec![0; slots],
+            by_three: vec![0; slots],
             shift: 64 - slots.trailing_zeros(),
             one: [0; 4],
             two: Vec::new(),
@@ -331,9 +338,14 @@ impl Heads {
                 self.two = vec![0; 1 << 10];
             }
             set_bit(&mut self.two, c & 0xFFFF);
-        } else if n <= 64 {
+        } else if n == 3 {
             let slot = self.slot(masked(c, 3));
-            if let Some(e) = self.by_head.get_mut(slot) {
+            if let Some(e) = self.by_three.get_mut(slot) {
+                *e |= 1 << 2;
+            }
+        } else if n <= 64 {
+            let slot = self.slot(masked(c, 4));
+            if let Some(e) = self.by_four.get_mut(slot) {
                 *e |= 1 << (n - 1);
             }
         }
@@ -345,11 +357,9 @@ impl Heads {
     fn lens(&self, c: u64, len: usize) -> u64 {
         let mut lens = bit(&self.one, c & 0xFF) | bit(&self.two, c & 0xFFFF) << 1;
         if len >= 3 {
-            lens |= self
-                .by_head
-                .get(self.slot(masked(c, 3)))
-                .copied()
-                .unwrap_or(0);
+            let entry = |table: &[u64], k| table.get(self.slot(masked(c, k))).copied();
+            lens |= entry(&self.by_three, 3).unwrap_or(0);
+            lens |= entry(&self.by_four, 4).unwrap_or(0);
         }
         if len < 64 {
             lens &= (1u64 << len) - 1;
