@@ -14,8 +14,8 @@
 //! `Élection`, `ELECTION` and `élection` all fold to `election`.
 //!
 //! [`for_each_word`] folds a text into one buffer and cuts it there, and is
-//! what the matcher runs over every post: runs of up to eight ASCII bytes
-//! are folded at once with bit tests on a `u64`, characters of two bytes
+//! what the matcher runs over every post: runs of up to sixteen ASCII
+//! bytes are folded at once with bit tests on a `u128`, characters of two bytes
 //! from a table without branching on their kind, longer ones by the general
 //! rule. [`words`] collects the same words; [`raw_words`] gives
 //! them as written, one for one. [`Folded`] writes a text as one line of
@@ -169,20 +169,18 @@ fn short_folds() -> &'static [u64] {
     })
 }
 
-/// Every byte `0x01`, every byte `0x20`, and every byte's high bit: the
-/// constants of the eight-bytes-at-a-time tests.
-const ONES: u64 = 0x0101_0101_0101_0101;
-const SPACES: u64 = 0x2020_2020_2020_2020;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-/// Every byte's high bit, of sixteen bytes.
-const HIGH2: u128 = (HIGH as u128) << 64 | HIGH as u128;
+/// Every byte `0x01`, every byte `0x20`, and every byte's high bit, of
+/// sixteen bytes: the constants of the sixteen-bytes-at-a-time tests.
+const ONES: u128 = u128::MAX / 0xFF;
+const SPACES: u128 = ONES * 0x20;
+const HIGH: u128 = ONES * 0x80;
 
 /// Folds `s` into `out` as its words, folded, with separators as spaces (one
 /// or more between two words, maybe some before the first and after the
 /// last).
 ///
-/// Each step reads eight bytes and folds the ASCII run they start with at
-/// once, with bit tests on a `u64` (upper case lowered, letters and digits
+/// Each step reads sixteen bytes and folds the ASCII run they start with at
+/// once, with bit tests on a `u128` (upper case lowered, letters and digits
 /// kept, the rest made spaces). The character that ends the run, if any,
 /// comes next: one of two bytes (Latin, Greek, Cyrillic…) through
 /// [`short_folds`], read as lead and continuation together, in the same
@@ -194,31 +192,33 @@ fn fold_line(s: &str, out: &mut Vec<u8>) {
     let table = short_folds();
     out.clear();
     // A byte folds to at most two (a two-byte character to at most four),
-    // and each write is eight bytes wide: with `j` ≤ `2 i` kept, the writes
-    // stay inside. The room for longer characters is made when they come.
-    out.resize(2 * n + 8, 0);
+    // and each write is sixteen bytes wide: with `j` ≤ `2 i` kept, the
+    // writes stay inside. The room for longer characters is made when they
+    // come.
+    out.resize(2 * n + 16, 0);
     let mut i = 0;
     let mut j = 0;
     // A longer character's folding (allocated on the first one only).
     let mut piece = Vec::new();
     while i < n {
-        let x = load8(bytes, i);
-        // How many of the eight bytes are ASCII before the first that is
+        let x = load16(bytes, i);
+        // How many of the sixteen bytes are ASCII before the first that is
         // not (or before the end), folded at once; the bytes after them
         // may come out as anything, they are overwritten or cut off.
         let ascii = ((x & HIGH).trailing_zeros() as usize / 8).min(n - i);
         let x7 = x & !HIGH;
         let (alnum, upper) = classes(x7);
-        // Each letter or digit byte's high bit spread to its whole byte.
-        let keep = (alnum >> 7).wrapping_mul(0xFF);
+        // Each letter or digit byte's high bit spread to its whole byte
+        // (`0x80 - 0x01` borrows from no other byte).
+        let keep = alnum | (alnum - (alnum >> 7));
         let folded = ((x7 | (upper >> 2)) & keep) | (SPACES & !keep);
-        if let Some(dst) = out.get_mut(j..j + 8) {
+        if let Some(dst) = out.get_mut(j..j + 16) {
             dst.copy_from_slice(&folded.to_le_bytes());
         }
         i += ascii;
         j += ascii;
         // The byte after the run: the lead of a character of two bytes or
-        // more, or, after eight ASCII bytes, anything (zero at the end).
+        // more, or, after sixteen ASCII bytes, anything (zero at the end).
         let b = bytes.get(i).copied().unwrap_or(0);
         if b < 0xE0 {
             // A character of two bytes, from the table, is taken when `b`
@@ -243,7 +243,7 @@ fn fold_line(s: &str, out: &mut Vec<u8>) {
         i += c.len_utf8();
         piece.clear();
         push_line_char(c, &mut piece);
-        let room = j + piece.len() + 8 + 2 * (n - i);
+        let room = j + piece.len() + 16 + 2 * (n - i);
         if out.len() < room {
             out.resize(room, 0);
         }
@@ -255,17 +255,17 @@ fn fold_line(s: &str, out: &mut Vec<u8>) {
     out.truncate(j);
 }
 
-/// Eight bytes of `bytes` from `i`, little-endian; past the end, zero
+/// Sixteen bytes of `bytes` from `i`, little-endian; past the end, zero
 /// bytes.
 #[inline]
-fn load8(bytes: &[u8], i: usize) -> u64 {
+fn load16(bytes: &[u8], i: usize) -> u128 {
     let rest = bytes.get(i..).unwrap_or_default();
-    match rest.first_chunk::<8>() {
-        Some(c) => u64::from_le_bytes(*c),
+    match rest.first_chunk::<16>() {
+        Some(c) => u128::from_le_bytes(*c),
         None => {
-            let mut c = [0u8; 8];
+            let mut c = [0u8; 16];
             c[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(c)
+            u128::from_le_bytes(c)
         }
     }
 }
@@ -274,14 +274,14 @@ fn load8(bytes: &[u8], i: usize) -> u64 {
 /// more: `b + 0x80 - c` reaches `0x80` exactly then, and never carries into
 /// the next byte.
 #[inline]
-const fn at_least(x7: u64, c: u8) -> u64 {
-    x7.wrapping_add((0x80 - c as u64) * ONES) & HIGH
+const fn at_least(x7: u128, c: u8) -> u128 {
+    x7.wrapping_add((0x80 - c as u128) * ONES) & HIGH
 }
 
-/// For eight ASCII bytes, as the high bit of each byte: the letters and
+/// For sixteen ASCII bytes, as the high bit of each byte: the letters and
 /// digits, and the upper-case letters.
 #[inline]
-fn classes(x7: u64) -> (u64, u64) {
+fn classes(x7: u128) -> (u128, u128) {
     // Setting bit 5 makes `A`–`Z` into `a`–`z` and no other byte a letter.
     let l = x7 | SPACES;
     let letter = at_least(l, b'a') & !at_least(l, b'z' + 1);
@@ -298,7 +298,7 @@ fn classes(x7: u64) -> (u64, u64) {
 /// across bytes stays below it.
 #[inline]
 const fn space_bytes(x: u128) -> u128 {
-    !(x | x << 1 | x << 3) & HIGH2
+    !(x | x << 1 | x << 3) & HIGH
 }
 
 /// Where the first space is in the folded `line` from `i`, sixteen bytes at
@@ -344,7 +344,7 @@ pub fn for_each_word(s: &str, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], u128))
         let spaces = space_bytes(x);
         // Spaces before the word, and the word's length (up to its first
         // space, 16 or more if none follows in these bytes).
-        let before = (!spaces & HIGH2).trailing_zeros() as usize / 8;
+        let before = (!spaces & HIGH).trailing_zeros() as usize / 8;
         if before == 16 {
             i += 16;
             continue;
@@ -543,8 +543,8 @@ mod tests {
         let pool: Vec<char> = "aZz09 ,.'-’\t\néÉèçœŒæßẞİıΣσςДжÅ\u{301}\u{308}\u{345}東タ🎉\u{a0}«»|_#@ǅǈŉ\u{1e9e}\u{212a}"
             .chars()
             .collect();
-        // Mostly ASCII, longer: runs of eight ASCII bytes (folded eight at
-        // a time), eight bytes with two-byte characters (folded without
+        // Mostly ASCII, longer: runs of sixteen ASCII bytes (folded sixteen
+        // at a time), runs ended by two-byte characters (folded without
         // branches) and the rest meet at every offset.
         let ascii: Vec<char> = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.'-\t\n_@#[]{}`~\u{7f}\u{0}\u{1f}"
             .chars()
