@@ -323,11 +323,11 @@ fn next_space(line: &[u8], mut i: usize) -> usize {
 /// end): the words of [`words`], without allocating once `buf` has grown.
 ///
 /// The text is folded into `buf` first ([`fold_line`]), with sixteen spaces
-/// after it, then cut at its spaces sixteen bytes at a time: from a
-/// position, the spaces before the next word and the word's length are
-/// counted in the bytes read there, and its first sixteen taken from them,
-/// without a branch on either count. Only a word that does not end within
-/// those bytes is searched further.
+/// after it, then cut at its spaces sixteen bytes at a time: at a word's
+/// start, its length is where the first space is in the bytes read there,
+/// and its first sixteen bytes are those below it, without a branch on its
+/// length. Only a word that does not end within those bytes is searched
+/// further.
 #[inline]
 pub fn for_each_word(s: &str, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], u128)) {
     fold_line(s, buf);
@@ -342,27 +342,26 @@ pub fn for_each_word(s: &str, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], u128))
         };
         let x = u128::from_le_bytes(*x);
         let spaces = space_bytes(x);
-        // Spaces before the word, and the word's length (up to its first
-        // space, 16 or more if none follows in these bytes).
+        // Spaces before the word (most often none: one space after a word
+        // is passed over with it).
         let before = (!spaces & HIGH).trailing_zeros() as usize / 8;
-        if before == 16 {
-            i += 16;
+        if before > 0 {
+            i += before;
             continue;
         }
-        let start = i + before;
-        let len = (spaces >> (before * 8)).trailing_zeros() as usize / 8;
-        if start + len < i + 16 {
+        // The word's first space, as its high bit, and what is below it:
+        // the word's bytes, all without a shift by its length.
+        let first = spaces & spaces.wrapping_neg();
+        let keep = (first >> 7).wrapping_sub(1);
+        let len = first.trailing_zeros() as usize / 8;
+        if first != 0 {
             // `len` is 1 to 15.
-            let keep = u128::MAX >> (128 - 8 * len);
-            f(&line[start..start + len], (x >> (before * 8)) & keep);
-            i = start + len + 1;
+            f(&line[i..i + len], x & keep);
+            i += len + 1;
         } else {
-            let end = next_space(line, start).min(n);
-            let w = &line[start..end];
-            let mut head = [0u8; 16];
-            let k = w.len().min(16);
-            head[..k].copy_from_slice(&w[..k]);
-            f(w, u128::from_le_bytes(head));
+            // Sixteen bytes or more: `x` is its first sixteen.
+            let end = next_space(line, i + 16).min(n);
+            f(&line[i..end], x);
             i = end + 1;
         }
     }
