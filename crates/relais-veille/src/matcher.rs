@@ -157,47 +157,46 @@ fn word_hash_head(w: &[u8], head: u128) -> u64 {
     h
 }
 
-/// The longest key kept inside its table entry; longer keys are boxed.
+/// The longest key kept whole inside its table entry; a longer key keeps
+/// its first [`INLINE`] bytes there and the rest in the table's side list.
 const INLINE: usize = 16;
 
-/// A folded word or prefix as a table key: short ones (nearly all) inside
-/// the entry, so that checking a hit reads no other memory.
-#[derive(Debug, Clone)]
-enum Key {
-    Short { len: u8, bytes: [u8; INLINE] },
-    Long(Box<[u8]>),
+/// The first [`INLINE`] bytes of `w`, zero past its end, little-endian.
+#[inline]
+fn head16(w: &[u8]) -> u128 {
+    let mut b = [0u8; INLINE];
+    let k = w.len().min(INLINE);
+    b[..k].copy_from_slice(&w[..k]);
+    u128::from_le_bytes(b)
+}
+
+/// A folded word or prefix as a table key, 24 bytes: its first
+/// [`INLINE`] bytes (zero past its end) and its length, so that checking a
+/// hit of a short key (nearly all) is two comparisons and reads no other
+/// memory; a longer key's other bytes are in its table's side list.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    head: [u8; INLINE],
+    len: u32,
+    /// Where the key's whole bytes are in the side list ([`NONE`] for a
+    /// short key).
+    long: u32,
 }
 
 impl Key {
-    fn new(w: &[u8]) -> Key {
-        if w.len() <= INLINE {
-            let mut bytes = [0u8; INLINE];
-            bytes[..w.len()].copy_from_slice(w);
-            Key::Short {
-                len: w.len() as u8,
-                bytes,
-            }
-        } else {
-            Key::Long(w.into())
-        }
-    }
-
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Key::Short { len, bytes } => &bytes[..usize::from(*len)],
-            Key::Long(b) => b,
-        }
-    }
-
-    /// Whether the key is `w`; a byte loop for short keys (they are a few
-    /// bytes long, a call to `memcmp` would cost more).
+    /// Whether the key is `w`, whose first bytes are `head` ([`head16`]).
     #[inline]
-    fn is(&self, w: &[u8]) -> bool {
-        match self {
-            Key::Short { len, bytes } => {
-                usize::from(*len) == w.len() && bytes.iter().zip(w).all(|(a, b)| a == b)
-            }
-            Key::Long(b) => **b == *w,
+    fn is(&self, w: &[u8], head: u128, longs: &[Box<[u8]>]) -> bool {
+        self.len as usize == w.len()
+            && u128::from_le_bytes(self.head) == head
+            && (self.long == NONE || longs.get(self.long as usize).is_some_and(|b| **b == *w))
+    }
+
+    fn bytes<'a>(&'a self, longs: &'a [Box<[u8]>]) -> &'a [u8] {
+        if self.long == NONE {
+            &self.head[..(self.len as usize).min(INLINE)]
+        } else {
+            longs.get(self.long as usize).map_or(&[], |b| b)
         }
     }
 }
@@ -205,45 +204,66 @@ impl Key {
 /// Folded words (or prefixes) and what they are, by [`word_hash`]. Fixed
 /// hash, no random seed: the table is built from the topics (the users'
 /// own), and a text's words only look entries up, so a hostile text cannot
-/// lengthen the probes; a colliding word costs one comparison.
+/// lengthen the probes; a colliding word costs one comparison. An entry is
+/// 32 bytes (the hash is not kept: it is computed again from the key when
+/// the table grows, which only building does), so that more of a large
+/// table stays in the caches.
 #[derive(Debug, Clone)]
 struct Table<V> {
-    /// (key, its [`finish`]ed hash, value).
-    entries: HashTable<(Key, u64, V)>,
+    entries: HashTable<(Key, V)>,
+    /// The whole bytes of the keys longer than [`INLINE`].
+    longs: Vec<Box<[u8]>>,
 }
 
 impl<V> Default for Table<V> {
     fn default() -> Self {
         Table {
             entries: HashTable::new(),
+            longs: Vec::new(),
         }
     }
 }
 
 impl<V: Copy> Table<V> {
+    /// The entry of `w`, hashed `h` ([`word_hash`]), whose first bytes are
+    /// `head` ([`head16`]).
     #[inline]
-    fn get(&self, h: u64, w: &[u8]) -> Option<&V> {
-        let hash = h;
+    fn get(&self, h: u64, w: &[u8], head: u128) -> Option<&V> {
         self.entries
-            .find(hash, |(k, kh, _)| *kh == hash && k.is(w))
-            .map(|(_, _, v)| v)
+            .find(h, |(k, _)| k.is(w, head, &self.longs))
+            .map(|(_, v)| v)
     }
 
     fn get_or_insert(&mut self, w: &[u8], default: V) -> &mut V {
         let hash = word_hash(w);
-        let entry =
-            match self
-                .entries
-                .entry(hash, |(k, kh, _)| *kh == hash && k.is(w), |(_, h, _)| *h)
-            {
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => e.insert((Key::new(w), hash, default)).into_mut(),
-            };
-        &mut entry.2
+        let head = head16(w);
+        let Table { entries, longs } = self;
+        let entry = match entries.entry(
+            hash,
+            |(k, _)| k.is(w, head, longs),
+            |(k, _)| word_hash(k.bytes(longs)),
+        ) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let long = if w.len() > INLINE {
+                    longs.push(w.into());
+                    longs.len() as u32 - 1
+                } else {
+                    NONE
+                };
+                let key = Key {
+                    head: head.to_le_bytes(),
+                    len: w.len() as u32,
+                    long,
+                };
+                e.insert((key, default)).into_mut()
+            }
+        };
+        &mut entry.1
     }
 
     fn keys(&self) -> impl Iterator<Item = &[u8]> {
-        self.entries.iter().map(|(k, _, _)| k.bytes())
+        self.entries.iter().map(|(k, _)| k.bytes(&self.longs))
     }
 
     fn len(&self) -> usize {
@@ -1158,14 +1178,14 @@ impl Matcher {
                     word_hash(&w[..k])
                 };
                 if self.prefix_filter.may_hold(h) {
-                    self.prefix_at(s, h, &w[..k], at);
+                    self.prefix_at(s, h, &w[..k], head, at);
                 }
             }
             for &k in &self.long_prefix_lens {
-                let Some(head) = w.get(..k) else {
+                let Some(prefix) = w.get(..k) else {
                     break;
                 };
-                self.prefix_at(s, word_hash(head), head, at);
+                self.prefix_at(s, word_hash(prefix), prefix, head, at);
             }
             if !s.pending.is_empty() {
                 // Phrases whose last word is a prefix, started before.
@@ -1183,7 +1203,7 @@ impl Matcher {
         if let Some(e) = self
             .word_filter
             .may_hold(h)
-            .then(|| self.words.get(h, w))
+            .then(|| self.words.get(h, w, head))
             .flatten()
         {
             symbol = e.symbol;
@@ -1219,11 +1239,14 @@ impl Matcher {
         }
     }
 
-    /// Word `at` starts with `head` (hashed `h`): the hits if it is a prefix
-    /// the topics use.
+    /// Word `at` (whose first bytes are `word_head`) starts with `head`
+    /// (hashed `h`): the hits if it is a prefix the topics use.
     #[inline]
-    fn prefix_at(&self, s: &mut Scratch, h: u64, head: &[u8], at: u32) {
-        if let Some(e) = self.prefixes.get(h, head) {
+    fn prefix_at(&self, s: &mut Scratch, h: u64, head: &[u8], word_head: u128, at: u32) {
+        // The first bytes of the prefix, from the word's (a prefix is one
+        // byte long at least).
+        let first = word_head & (u128::MAX >> (128 - 8 * head.len().clamp(1, INLINE)));
+        if let Some(e) = self.prefixes.get(h, head, first) {
             if e.pattern != NONE {
                 self.hit(s, e.pattern, at);
             }
