@@ -6,19 +6,23 @@
 //! works on words rather than bytes:
 //!
 //! 1. The document's title, then its text, is folded into a reused buffer
-//!    and cut into words there ([`crate::text::for_each_word`]). Words are
-//!    numbered across both fields, title first.
+//!    and cut into words there ([`crate::text::for_each_word`]), sixteen
+//!    bytes at a time: each word comes with its first sixteen bytes, from
+//!    which it is hashed and compared without a branch on its length. Words
+//!    are numbered across both fields, title first.
 //! 2. Each folded word is looked up, once, in a hash table of every word the
-//!    topics use. A one-word pattern (`grève`) is hit by that lookup. The
-//!    entry also gives the word's *symbol* when it belongs to a phrase.
-//! 3. Prefix patterns (`elect*`): words are hashed eight bytes at a time,
-//!    and the word's first eight bytes are loaded once; for each prefix
-//!    length `k` in use (a handful), the hash of its first `k` bytes (that
-//!    load, masked) is tested against a bit filter of the prefixes' hashes,
-//!    and only then looked up in the table of the prefixes. Only the lengths
-//!    that some prefix starting with the word's first three bytes has are
-//!    tried (a small table by those bytes' hash), so most words try none.
-//!    Every prefix of every topic is so tested in the same pass.
+//!    topics use (behind a bit filter of their hashes). A one-word pattern
+//!    (`grève`) is hit by that lookup. The entry also gives the word's
+//!    *symbol* when it belongs to a phrase.
+//! 3. Prefix patterns (`elect*`): for each prefix length `k` in use (a
+//!    handful), the hash of the word's first `k` bytes (its first eight
+//!    bytes, masked, for `k` ≤ 8) is tested against a bit filter of the
+//!    prefixes' hashes, and only then looked up in the table of the
+//!    prefixes. Only the lengths that some prefix starting with the word's
+//!    first four bytes has are tried (a small table by those bytes' hash;
+//!    by three for prefixes of three bytes; the prefixes of one and two
+//!    bytes are kept exactly), so most words try none. Every prefix of every
+//!    topic is so tested in the same pass.
 //! 4. Phrases (`"grève générale"`) are an Aho–Corasick automaton over the
 //!    symbols: its alphabet is the topics' phrase words, a word outside it
 //!    sends the automaton back to its start, and so does the start of the
