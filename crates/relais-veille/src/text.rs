@@ -322,7 +322,7 @@ fn next_space(line: &[u8], mut i: usize) -> usize {
 /// the word's first sixteen bytes as a little-endian `u128` (zero past its
 /// end): the words of [`words`], without allocating once `buf` has grown.
 ///
-/// The text is folded into `buf` first ([`fold_line`]), with sixteen spaces
+/// The text is folded into `buf` first (by `fold_line`), with sixteen spaces
 /// after it, then cut at its spaces sixteen bytes at a time: at a word's
 /// start, its length is where the first space is in the bytes read there,
 /// and its first sixteen bytes are those below it, without a branch on its
