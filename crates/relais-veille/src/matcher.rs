@@ -270,6 +270,10 @@ impl<V: Copy> Table<V> {
         self.entries.iter().map(|(k, _)| k.bytes(&self.longs))
     }
 
+    fn iter(&self) -> impl Iterator<Item = (&[u8], V)> {
+        self.entries.iter().map(|(k, v)| (k.bytes(&self.longs), *v))
+    }
+
     fn len(&self) -> usize {
         self.entries.len()
     }
@@ -309,27 +313,27 @@ impl Filter {
     }
 }
 
-/// Which prefix lengths a word may have a prefix pattern of, from its
-/// first four bytes: for the prefixes of 4 to 64 bytes, bit `k - 1` of the
-/// entry at the hash of their first four bytes is set (`k` their length),
-/// and for those of three bytes, bit 2 of the entry at the hash of theirs;
-/// the prefixes of one and two bytes are kept exactly, as a bit per byte
-/// value and per pair of bytes. Most words start with four bytes that no
-/// prefix starts with, and so test no prefix length at all: keyed by three
-/// bytes, a common start such as `din` (of `dinn*`) would make every word
-/// starting with it test; a two-byte prefix such as `as` costs a test only
-/// to the words that start with it.
+/// Which prefix lengths a word may have a prefix pattern of, but 4 to 8
+/// (those are [`MidPrefixes`]): for the prefixes of 9 to 64 bytes, bit
+/// `k - 1` of the entry at the hash of their first four bytes is set (`k`
+/// their length), and for those of three bytes, bit 2 of the entry at the
+/// hash of theirs; the prefixes of one and two bytes are kept exactly, as a
+/// bit per byte value and per pair of bytes. Each of these tables is empty
+/// while no prefix has its lengths, and then costs a word no memory read.
+/// A two-byte prefix such as `as` costs a test only to the words that
+/// start with it.
 #[derive(Debug, Clone)]
 struct Heads {
-    /// By the hash of the first four bytes: the lengths 4 to 64.
+    /// By the hash of the first four bytes: the lengths 9 to 64.
     by_four: Vec<u64>,
     /// By the hash of the first three bytes: the length 3 (bit 2).
     by_three: Vec<u64>,
+    /// How many entries each of those has once used.
+    slots: usize,
     shift: u32,
     /// Bit `b` (of the 256): some prefix is the one byte `b`.
-    one: [u64; 4],
-    /// Bit `b0 | b1 << 8` (of the 65,536): some prefix is `b0 b1`; empty
-    /// when none is two bytes long.
+    one: Vec<u64>,
+    /// Bit `b0 | b1 << 8` (of the 65,536): some prefix is `b0 b1`.
     two: Vec<u64>,
 }
 
@@ -338,10 +342,11 @@ impl Heads {
     fn new(n: usize) -> Heads {
         let slots = (n.max(1) * 4).next_power_of_two().max(1 << 8);
         Heads {
-            by_four: vec![0; slots],
-            by_three: vec![0; slots],
+            by_four: Vec::new(),
+            by_three: Vec::new(),
+            slots,
             shift: 64 - slots.trailing_zeros(),
-            one: [0; 4],
+            one: Vec::new(),
             two: Vec::new(),
         }
     }
@@ -351,27 +356,25 @@ impl Heads {
         (head.wrapping_mul(K) >> self.shift) as usize
     }
 
-    /// Records a folded prefix of 1 to 64 bytes.
+    /// Records a folded prefix of 1 to 3 or 9 to 64 bytes.
     fn insert(&mut self, prefix: &[u8]) {
         let n = prefix.len();
         let c = chunk(prefix);
-        if n == 1 {
-            set_bit(&mut self.one, c & 0xFF);
-        } else if n == 2 {
-            if self.two.is_empty() {
-                self.two = vec![0; 1 << 10];
-            }
-            set_bit(&mut self.two, c & 0xFFFF);
-        } else if n == 3 {
-            let slot = self.slot(masked(c, 3));
-            if let Some(e) = self.by_three.get_mut(slot) {
-                *e |= 1 << 2;
-            }
-        } else if n <= 64 {
-            let slot = self.slot(masked(c, 4));
-            if let Some(e) = self.by_four.get_mut(slot) {
-                *e |= 1 << (n - 1);
-            }
+        let slot = self.slot(masked(c, n.min(4)));
+        let (table, size, at, length_bit) = match n {
+            1 => (&mut self.one, 1 << 2, c & 0xFF, 0),
+            2 => (&mut self.two, 1 << 10, c & 0xFFFF, 0),
+            3 => (&mut self.by_three, self.slots, slot as u64, 2),
+            9..=64 => (&mut self.by_four, self.slots, slot as u64, n - 1),
+            _ => return,
+        };
+        if table.is_empty() {
+            *table = vec![0; size];
+        }
+        if n <= 2 {
+            set_bit(table, at);
+        } else if let Some(e) = table.get_mut(at as usize) {
+            *e |= 1 << length_bit;
         }
     }
 
@@ -381,14 +384,100 @@ impl Heads {
     fn lens(&self, c: u64, len: usize) -> u64 {
         let mut lens = bit(&self.one, c & 0xFF) | bit(&self.two, c & 0xFFFF) << 1;
         if len >= 3 {
-            let entry = |table: &[u64], k| table.get(self.slot(masked(c, k))).copied();
-            lens |= entry(&self.by_three, 3).unwrap_or(0);
-            lens |= entry(&self.by_four, 4).unwrap_or(0);
+            let entry = |table: &[u64], k| {
+                if table.is_empty() {
+                    0
+                } else {
+                    table.get(self.slot(masked(c, k))).copied().unwrap_or(0)
+                }
+            };
+            lens |= entry(&self.by_three, 3) | entry(&self.by_four, 4);
         }
         if len < 64 {
             lens &= (1u64 << len) - 1;
         }
         lens
+    }
+}
+
+/// The prefixes of 4 to 8 bytes (most prefixes: `elect*`, `manif*`), by
+/// their first four bytes, found without hashing the word: the slot of a
+/// word's first four bytes either holds those four bytes, and then the
+/// prefixes starting with them (usually one) are compared with the word's
+/// first eight bytes, masked; or it is empty (most words), after a probe
+/// or two. Open addressing, at most a quarter full.
+#[derive(Debug, Clone)]
+struct MidPrefixes {
+    /// (first four bytes, 0 for an empty slot: no folded prefix starts
+    /// with a zero byte; the range of their prefixes in `items`).
+    slots: Vec<(u32, u32, u32)>,
+    shift: u32,
+    /// (the prefix's bytes as a [`chunk`], its length, its entry), grouped
+    /// by first four bytes.
+    items: Vec<(u64, usize, PrefixEntry)>,
+}
+
+impl MidPrefixes {
+    /// From the prefixes of 4 to 8 bytes (others are left out).
+    fn new<'a>(prefixes: impl Iterator<Item = (&'a [u8], PrefixEntry)>) -> MidPrefixes {
+        let mut items: Vec<(u64, usize, PrefixEntry)> = prefixes
+            .filter(|(p, _)| (4..=8).contains(&p.len()))
+            .map(|(p, e)| (chunk(p), p.len(), e))
+            .collect();
+        items.sort_by_key(|&(c, n, _)| (c as u32, n));
+        let groups = items.chunk_by(|a, b| a.0 as u32 == b.0 as u32).count();
+        let size = (groups * 4).next_power_of_two().max(16);
+        let mut m = MidPrefixes {
+            slots: vec![(0, 0, 0); size],
+            shift: 64 - size.trailing_zeros(),
+            items: Vec::new(),
+        };
+        let mut from = 0;
+        for group in items.chunk_by(|a, b| a.0 as u32 == b.0 as u32) {
+            let head = group[0].0 as u32;
+            let to = from + group.len();
+            let mask = m.slots.len() - 1;
+            let mut i = m.slot(head);
+            while m.slots[i].0 != 0 {
+                i = (i + 1) & mask;
+            }
+            m.slots[i] = (head, from as u32, to as u32);
+            from = to;
+        }
+        m.items = items;
+        m
+    }
+
+    #[inline]
+    fn slot(&self, head: u32) -> usize {
+        (u64::from(head).wrapping_mul(K) >> self.shift) as usize
+    }
+
+    /// The entries of the prefixes that a word of `len` bytes, whose
+    /// [`chunk`] is `c`, starts with.
+    #[inline]
+    fn starting(&self, c: u64, len: usize) -> &[(u64, usize, PrefixEntry)] {
+        let head = c as u32;
+        if len < 4 || self.items.is_empty() {
+            return &[];
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(head);
+        loop {
+            let Some(&(h, from, to)) = self.slots.get(i) else {
+                return &[];
+            };
+            if h == head {
+                return self
+                    .items
+                    .get(from as usize..to as usize)
+                    .unwrap_or_default();
+            }
+            if h == 0 {
+                return &[];
+            }
+            i = (i + 1) & mask;
+        }
     }
 }
 
@@ -662,8 +751,11 @@ pub struct Matcher {
     prefixes: Table<PrefixEntry>,
     /// The hashes of those prefixes.
     prefix_filter: Filter,
-    /// Which prefix lengths (up to 64 bytes) a word may have a prefix of.
+    /// Which prefix lengths (up to 64 bytes, but 4 to 8) a word may have a
+    /// prefix of.
     heads: Heads,
+    /// The prefixes of 4 to 8 bytes, found exactly by their first four.
+    mid_prefixes: MidPrefixes,
     /// The longest of those lengths (0: none).
     prefix_max: usize,
     /// The lengths of the prefixes over 64 bytes, ascending.
@@ -887,15 +979,20 @@ impl Matcher {
         let mut prefix_max = 0;
         let mut long_prefix_lens = Vec::new();
         for k in prefixes.keys() {
-            prefix_filter.insert(word_hash(k));
             match k.len() {
+                4..=8 => {}
                 n @ 1..=64 => {
+                    prefix_filter.insert(word_hash(k));
                     heads.insert(k);
                     prefix_max = prefix_max.max(n);
                 }
-                n => long_prefix_lens.push(n),
+                n => {
+                    prefix_filter.insert(word_hash(k));
+                    long_prefix_lens.push(n);
+                }
             }
         }
+        let mid_prefixes = MidPrefixes::new(prefixes.iter());
         long_prefix_lens.sort_unstable();
         long_prefix_lens.dedup();
         let phrases = if phrases.is_empty() {
@@ -933,6 +1030,7 @@ impl Matcher {
             prefixes,
             prefix_filter,
             heads,
+            mid_prefixes,
             prefix_max,
             long_prefix_lens,
             phrases,
@@ -1167,8 +1265,16 @@ impl Matcher {
     fn visit(&self, w: &[u8], head: u128, at: u32, state: &mut u32, s: &mut Scratch) {
         let mut symbol = NONE;
         let c = head as u64;
-        if self.prefix_max > 0 || !self.long_prefix_lens.is_empty() {
+        if self.prefix_max > 0
+            || !self.long_prefix_lens.is_empty()
+            || !self.mid_prefixes.items.is_empty()
+        {
             s.prefixes_here.clear();
+            for &(p, k, e) in self.mid_prefixes.starting(c, w.len()) {
+                if k <= w.len() && masked(c, k) == p {
+                    self.prefix_found(s, e, at);
+                }
+            }
             // Each prefix length that a prefix starting like this word has,
             // up to 8 bytes hashed from the word's first chunk; longer
             // ones, from their bytes.
@@ -1250,13 +1356,19 @@ impl Matcher {
         // The first bytes of the prefix, from the word's (a prefix is one
         // byte long at least).
         let first = word_head & (u128::MAX >> (128 - 8 * head.len().clamp(1, INLINE)));
-        if let Some(e) = self.prefixes.get(h, head, first) {
-            if e.pattern != NONE {
-                self.hit(s, e.pattern, at);
-            }
-            if e.id != NONE {
-                s.prefixes_here.push(e.id);
-            }
+        if let Some(&e) = self.prefixes.get(h, head, first) {
+            self.prefix_found(s, e, at);
+        }
+    }
+
+    /// Word `at` starts with the prefix of entry `e`.
+    #[inline]
+    fn prefix_found(&self, s: &mut Scratch, e: PrefixEntry, at: u32) {
+        if e.pattern != NONE {
+            self.hit(s, e.pattern, at);
+        }
+        if e.id != NONE {
+            s.prefixes_here.push(e.id);
         }
     }
 
@@ -1787,6 +1899,62 @@ mod tests {
                 assert_eq!(chunk(&w[..k]), masked(c, k), "{w:?} {k}");
                 assert_eq!(head_hash(masked(c, k), k), word_hash(&w[..k]), "{w:?} {k}");
             }
+        }
+    }
+
+    /// The prefixes of 4 to 8 bytes found by their first four bytes are
+    /// exactly those a word starts with, with many prefixes sharing their
+    /// first four bytes and the slots' probes running into each other.
+    #[test]
+    fn mid_prefixes_find_exactly_the_prefixes_a_word_starts_with() {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        let mut rng = StdRng::seed_from_u64(5);
+        let letters = b"abcde\xc3\xa9";
+        let word = |rng: &mut StdRng, n: usize| -> Vec<u8> {
+            (0..n)
+                .map(|_| letters[rng.gen_range(0..letters.len())])
+                .collect()
+        };
+        let mut prefixes: Vec<Vec<u8>> = (0..3000)
+            .map(|_| {
+                let n = rng.gen_range(1..12);
+                word(&mut rng, n)
+            })
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        let entries: Vec<(&[u8], PrefixEntry)> = prefixes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    p.as_slice(),
+                    PrefixEntry {
+                        id: i as u32,
+                        pattern: NONE,
+                    },
+                )
+            })
+            .collect();
+        let mid = MidPrefixes::new(entries.iter().copied());
+        for _ in 0..20_000 {
+            let n = rng.gen_range(1..14);
+            let w = word(&mut rng, n);
+            let c = chunk(&w);
+            let mut got: Vec<u32> = mid
+                .starting(c, w.len())
+                .iter()
+                .filter(|&&(p, k, _)| k <= w.len() && masked(c, k) == p)
+                .map(|&(_, _, e)| e.id)
+                .collect();
+            got.sort_unstable();
+            let want: Vec<u32> = entries
+                .iter()
+                .filter(|(p, _)| (4..=8).contains(&p.len()) && w.starts_with(p))
+                .map(|(_, e)| e.id)
+                .collect();
+            assert_eq!(got, want, "{w:?}");
         }
     }
 
