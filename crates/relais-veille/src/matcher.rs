@@ -14,15 +14,17 @@
 //!    topics use (behind a bit filter of their hashes). A one-word pattern
 //!    (`grève`) is hit by that lookup. The entry also gives the word's
 //!    *symbol* when it belongs to a phrase.
-//! 3. Prefix patterns (`elect*`): for each prefix length `k` in use (a
-//!    handful), the hash of the word's first `k` bytes (its first eight
-//!    bytes, masked, for `k` ≤ 8) is tested against a bit filter of the
-//!    prefixes' hashes, and only then looked up in the table of the
-//!    prefixes. Only the lengths that some prefix starting with the word's
-//!    first four bytes has are tried (a small table by those bytes' hash;
-//!    by three for prefixes of three bytes; the prefixes of one and two
-//!    bytes are kept exactly), so most words try none. Every prefix of every
-//!    topic is so tested in the same pass.
+//! 3. Prefix patterns (`elect*`). Those of 4 to 8 bytes (most) are kept
+//!    by their first four bytes in a small open-addressing table: the
+//!    word's first four bytes find the prefixes starting with them (most
+//!    words: none), each compared with the word's first eight bytes,
+//!    masked. For the other lengths in use, the hash of the word's first
+//!    `k` bytes is tested against a bit filter of the prefixes' hashes, and
+//!    only then looked up in the table of the prefixes; only the lengths
+//!    that some prefix starting like the word has are tried (one and two
+//!    bytes: exact bit sets; three, and 9 to 64: small tables by the hash
+//!    of the first three or four bytes). Every prefix of every topic is so
+//!    tested in the same pass.
 //! 4. Phrases (`"grève générale"`) are an Aho–Corasick automaton over the
 //!    symbols: its alphabet is the topics' phrase words, a word outside it
 //!    sends the automaton back to its start, and so does the start of the
