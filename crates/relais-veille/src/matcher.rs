@@ -14,17 +14,14 @@
 //!    topics use (behind a bit filter of their hashes). A one-word pattern
 //!    (`grève`) is hit by that lookup. The entry also gives the word's
 //!    *symbol* when it belongs to a phrase.
-//! 3. Prefix patterns (`elect*`). Those of 4 to 8 bytes (most) are kept
-//!    by their first four bytes in a small open-addressing table: the
-//!    word's first four bytes find the prefixes starting with them (most
-//!    words: none), each compared with the word's first eight bytes,
-//!    masked. For the other lengths in use, the hash of the word's first
-//!    `k` bytes is tested against a bit filter of the prefixes' hashes, and
-//!    only then looked up in the table of the prefixes; only the lengths
-//!    that some prefix starting like the word has are tried (one and two
-//!    bytes: exact bit sets; three, and 9 to 64: small tables by the hash
-//!    of the first three or four bytes). Every prefix of every topic is so
-//!    tested in the same pass.
+//! 3. Prefix patterns (`elect*`). Those of four bytes or more (nearly all)
+//!    are kept by their first four bytes in a small open-addressing table:
+//!    the word's first four bytes find the prefixes starting with them
+//!    (most words: none), each compared with the word (its first eight
+//!    bytes, masked, then any further bytes). For the few of one to three
+//!    bytes, exact bit sets (one and two bytes) and a bit set by the hash of
+//!    the first three bytes give the lengths to look up in the table of the
+//!    prefixes. Every prefix of every topic is so tested in the same pass.
 //! 4. Phrases (`"grève générale"`) are an Aho–Corasick automaton over the
 //!    symbols: its alphabet is the topics' phrase words, a word outside it
 //!    sends the automaton back to its start, and so does the start of the
@@ -163,10 +160,6 @@ fn word_hash_head(w: &[u8], head: u128) -> u64 {
     h
 }
 
-/// The longest key kept whole inside its table entry; a longer key keeps
-/// its first [`INLINE`] bytes there and the rest in the table's side list.
-const INLINE: usize = 16;
-
 /// The first [`INLINE`] bytes of `w`, zero past its end, little-endian.
 #[inline]
 fn head16(w: &[u8]) -> u128 {
@@ -175,6 +168,10 @@ fn head16(w: &[u8]) -> u128 {
     b[..k].copy_from_slice(&w[..k]);
     u128::from_le_bytes(b)
 }
+
+/// The longest key kept whole inside its table entry; a longer key keeps
+/// its first [`INLINE`] bytes there and the rest in the table's side list.
+const INLINE: usize = 16;
 
 /// A folded word or prefix as a table key, 24 bytes: its first
 /// [`INLINE`] bytes (zero past its end) and its length, so that checking a
@@ -315,135 +312,152 @@ impl Filter {
     }
 }
 
-/// Which prefix lengths a word may have a prefix pattern of, but 4 to 8
-/// (those are [`MidPrefixes`]): for the prefixes of 9 to 64 bytes, bit
-/// `k - 1` of the entry at the hash of their first four bytes is set (`k`
-/// their length), and for those of three bytes, bit 2 of the entry at the
-/// hash of theirs; the prefixes of one and two bytes are kept exactly, as a
-/// bit per byte value and per pair of bytes. Each of these tables is empty
-/// while no prefix has its lengths, and then costs a word no memory read.
-/// A two-byte prefix such as `as` costs a test only to the words that
-/// start with it.
+/// Which lengths of one to three bytes a word may have a prefix pattern
+/// of (longer prefixes are [`HeadPrefixes`]): the prefixes of one and two
+/// bytes are kept exactly, as a bit per byte value and per pair of bytes,
+/// and for those of three bytes, a bit at the hash of their bytes. Each of
+/// these sets is empty while no prefix has its length, and then costs a
+/// word no memory read; a two-byte prefix such as `as` costs a test only to
+/// the words that start with it.
 #[derive(Debug, Clone)]
 struct Heads {
-    /// By the hash of the first four bytes: the lengths 9 to 64.
-    by_four: Vec<u64>,
-    /// By the hash of the first three bytes: the length 3 (bit 2).
-    by_three: Vec<u64>,
-    /// How many entries each of those has once used.
-    slots: usize,
-    shift: u32,
     /// Bit `b` (of the 256): some prefix is the one byte `b`.
     one: Vec<u64>,
     /// Bit `b0 | b1 << 8` (of the 65,536): some prefix is `b0 b1`.
     two: Vec<u64>,
+    /// The bit at the hash of its three bytes: some prefix may be them.
+    three: Vec<u64>,
+    /// How many bits `three` has once used, as the shift of its hash.
+    shift: u32,
 }
 
 impl Heads {
     /// For about `n` prefixes.
     fn new(n: usize) -> Heads {
-        let slots = (n.max(1) * 4).next_power_of_two().max(1 << 8);
+        let bits = (n.max(1) * 16).next_power_of_two().max(1 << 12);
         Heads {
-            by_four: Vec::new(),
-            by_three: Vec::new(),
-            slots,
-            shift: 64 - slots.trailing_zeros(),
             one: Vec::new(),
             two: Vec::new(),
+            three: Vec::new(),
+            shift: 64 - bits.trailing_zeros(),
         }
     }
 
     #[inline]
-    fn slot(&self, head: u64) -> usize {
-        (head.wrapping_mul(K) >> self.shift) as usize
+    fn three_bit(&self, c: u64) -> u64 {
+        masked(c, 3).wrapping_mul(K) >> self.shift
     }
 
-    /// Records a folded prefix of 1 to 3 or 9 to 64 bytes.
+    /// Records a folded prefix of 1 to 3 bytes (longer ones are ignored).
     fn insert(&mut self, prefix: &[u8]) {
-        let n = prefix.len();
         let c = chunk(prefix);
-        let slot = self.slot(masked(c, n.min(4)));
-        let (table, size, at, length_bit) = match n {
-            1 => (&mut self.one, 1 << 2, c & 0xFF, 0),
-            2 => (&mut self.two, 1 << 10, c & 0xFFFF, 0),
-            3 => (&mut self.by_three, self.slots, slot as u64, 2),
-            9..=64 => (&mut self.by_four, self.slots, slot as u64, n - 1),
+        let three = self.three_bit(c);
+        let (bits, size, i) = match prefix.len() {
+            1 => (&mut self.one, 256, c & 0xFF),
+            2 => (&mut self.two, 1 << 16, c & 0xFFFF),
+            3 => (&mut self.three, 1 << (64 - self.shift), three),
             _ => return,
         };
-        if table.is_empty() {
-            *table = vec![0; size];
+        if bits.is_empty() {
+            *bits = vec![0; size / 64];
         }
-        if n <= 2 {
-            set_bit(table, at);
-        } else if let Some(e) = table.get_mut(at as usize) {
-            *e |= 1 << length_bit;
-        }
+        set_bit(bits, i);
     }
 
-    /// The lengths (bit `k - 1` for `k` bytes) of the prefixes a word of
-    /// `len` bytes whose [`chunk`] is `c` may start with.
+    /// The lengths (bit `k - 1` for `k` bytes) of the prefixes of one to
+    /// three bytes a word of `len` bytes whose [`chunk`] is `c` may start
+    /// with.
     #[inline]
     fn lens(&self, c: u64, len: usize) -> u64 {
-        let mut lens = bit(&self.one, c & 0xFF) | bit(&self.two, c & 0xFFFF) << 1;
-        if len >= 3 {
-            let entry = |table: &[u64], k| {
-                if table.is_empty() {
-                    0
-                } else {
-                    table.get(self.slot(masked(c, k))).copied().unwrap_or(0)
-                }
-            };
-            lens |= entry(&self.by_three, 3) | entry(&self.by_four, 4);
-        }
-        if len < 64 {
-            lens &= (1u64 << len) - 1;
-        }
-        lens
+        let lens = bit(&self.one, c & 0xFF)
+            | bit(&self.two, c & 0xFFFF) << 1
+            | bit(&self.three, self.three_bit(c)) << 2;
+        lens & ((1u64 << len.min(3)) - 1)
     }
 }
 
-/// The prefixes of 4 to 8 bytes (most prefixes: `elect*`, `manif*`), by
-/// their first four bytes, found without hashing the word: the slot of a
-/// word's first four bytes either holds those four bytes, and then the
-/// prefixes starting with them (usually one) are compared with the word's
-/// first eight bytes, masked; or it is empty (most words), after a probe
-/// or two. Open addressing, at most a quarter full.
+/// The prefixes of four bytes or more (most prefixes: `elect*`, `manif*`),
+/// by their first four bytes, found without hashing the word: the slot of
+/// a word's first four bytes either holds those four bytes, and then the
+/// prefixes starting with them (usually one) are compared with the word
+/// (their first eight bytes with its first eight, masked; the rest, rarely
+/// any, byte for byte); or it is empty (most words), after a probe or two.
+/// Open addressing, at most a quarter full.
 #[derive(Debug, Clone)]
-struct MidPrefixes {
+struct HeadPrefixes {
     /// (first four bytes, 0 for an empty slot: no folded prefix starts
     /// with a zero byte; the range of their prefixes in `items`).
     slots: Vec<(u32, u32, u32)>,
     shift: u32,
-    /// (the prefix's bytes as a [`chunk`], its length, its entry), grouped
-    /// by first four bytes.
-    items: Vec<(u64, usize, PrefixEntry)>,
+    /// The prefixes, grouped by first four bytes.
+    items: Vec<HeadPrefix>,
+    /// The bytes after the eighth of the prefixes longer than 8 bytes.
+    tails: Vec<u8>,
 }
 
-impl MidPrefixes {
-    /// From the prefixes of 4 to 8 bytes (others are left out).
-    fn new<'a>(prefixes: impl Iterator<Item = (&'a [u8], PrefixEntry)>) -> MidPrefixes {
-        let mut items: Vec<(u64, usize, PrefixEntry)> = prefixes
-            .filter(|(p, _)| (4..=8).contains(&p.len()))
-            .map(|(p, e)| (chunk(p), p.len(), e))
+/// A prefix of [`HeadPrefixes`].
+#[derive(Debug, Clone, Copy)]
+struct HeadPrefix {
+    /// Its first eight bytes, as a [`chunk`].
+    first: u64,
+    len: u32,
+    /// Where its bytes after the eighth start in `tails` (`len - 8` of
+    /// them).
+    tail: u32,
+    entry: PrefixEntry,
+}
+
+impl HeadPrefix {
+    /// Whether the word `w`, whose [`chunk`] is `c`, starts with it.
+    #[inline]
+    fn starts(&self, w: &[u8], c: u64, tails: &[u8]) -> bool {
+        let n = self.len as usize;
+        n <= w.len()
+            && masked(c, n) == self.first
+            && (n <= 8 || {
+                let from = self.tail as usize;
+                w.get(8..n) == tails.get(from..from + n - 8)
+            })
+    }
+}
+
+impl HeadPrefixes {
+    /// From the prefixes of four bytes or more (shorter ones are left out).
+    fn new<'a>(prefixes: impl Iterator<Item = (&'a [u8], PrefixEntry)>) -> HeadPrefixes {
+        let mut tails = Vec::new();
+        let mut items: Vec<HeadPrefix> = prefixes
+            .filter(|(p, _)| p.len() >= 4)
+            .map(|(p, entry)| {
+                let tail = tails.len() as u32;
+                tails.extend_from_slice(p.get(8..).unwrap_or_default());
+                HeadPrefix {
+                    first: chunk(p),
+                    len: p.len() as u32,
+                    tail,
+                    entry,
+                }
+            })
             .collect();
-        items.sort_by_key(|&(c, n, _)| (c as u32, n));
-        let groups = items.chunk_by(|a, b| a.0 as u32 == b.0 as u32).count();
+        let head = |p: &HeadPrefix| p.first as u32;
+        items.sort_by_key(|p| (head(p), p.len));
+        let groups = items.chunk_by(|a, b| head(a) == head(b)).count();
         let size = (groups * 4).next_power_of_two().max(16);
-        let mut m = MidPrefixes {
+        let mut m = HeadPrefixes {
             slots: vec![(0, 0, 0); size],
             shift: 64 - size.trailing_zeros(),
             items: Vec::new(),
+            tails,
         };
         let mut from = 0;
-        for group in items.chunk_by(|a, b| a.0 as u32 == b.0 as u32) {
-            let head = group[0].0 as u32;
+        for group in items.chunk_by(|a, b| head(a) == head(b)) {
+            let h = head(&group[0]);
             let to = from + group.len();
             let mask = m.slots.len() - 1;
-            let mut i = m.slot(head);
+            let mut i = m.slot(h);
             while m.slots[i].0 != 0 {
                 i = (i + 1) & mask;
             }
-            m.slots[i] = (head, from as u32, to as u32);
+            m.slots[i] = (h, from as u32, to as u32);
             from = to;
         }
         m.items = items;
@@ -455,14 +469,11 @@ impl MidPrefixes {
         (u64::from(head).wrapping_mul(K) >> self.shift) as usize
     }
 
-    /// The entries of the prefixes that a word of `len` bytes, whose
-    /// [`chunk`] is `c`, starts with.
+    /// The prefixes whose first four bytes are those of the word whose
+    /// [`chunk`] is `c` (it may be shorter than some of them).
     #[inline]
-    fn starting(&self, c: u64, len: usize) -> &[(u64, usize, PrefixEntry)] {
+    fn starting(&self, c: u64) -> &[HeadPrefix] {
         let head = c as u32;
-        if len < 4 || self.items.is_empty() {
-            return &[];
-        }
         let mask = self.slots.len() - 1;
         let mut i = self.slot(head);
         loop {
@@ -480,6 +491,21 @@ impl MidPrefixes {
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// The entries of the prefixes the word `w`, whose [`chunk`] is `c`,
+    /// starts with.
+    #[inline]
+    fn matching<'a>(&'a self, w: &'a [u8], c: u64) -> impl Iterator<Item = PrefixEntry> + 'a {
+        let candidates = if w.len() < 4 || self.items.is_empty() {
+            &[]
+        } else {
+            self.starting(c)
+        };
+        candidates
+            .iter()
+            .filter(move |p| p.starts(w, c, &self.tails))
+            .map(|p| p.entry)
     }
 }
 
@@ -749,19 +775,15 @@ pub struct Matcher {
     /// and this small bit set (in the first-level cache for a thousand
     /// topics) says so before the table, which is larger, is probed.
     word_filter: Filter,
-    /// Every prefix of a prefix pattern, folded.
+    /// Every prefix of a prefix pattern, folded; looked up for the
+    /// prefixes of one to three bytes.
     prefixes: Table<PrefixEntry>,
-    /// The hashes of those prefixes.
-    prefix_filter: Filter,
-    /// Which prefix lengths (up to 64 bytes, but 4 to 8) a word may have a
-    /// prefix of.
+    /// Which prefix lengths of one to three bytes a word may have.
     heads: Heads,
-    /// The prefixes of 4 to 8 bytes, found exactly by their first four.
-    mid_prefixes: MidPrefixes,
-    /// The longest of those lengths (0: none).
-    prefix_max: usize,
-    /// The lengths of the prefixes over 64 bytes, ascending.
-    long_prefix_lens: Vec<usize>,
+    /// The prefixes of four bytes or more, found by their first four.
+    head_prefixes: HeadPrefixes,
+    /// Whether the topics have any prefix.
+    any_prefix: bool,
     /// The phrases, when there are any.
     phrases: Option<Phrases>,
     /// How many patterns.
@@ -976,27 +998,12 @@ impl Matcher {
             };
             phrases.push((seq, out));
         }
-        let mut prefix_filter = Filter::new(prefixes.len());
         let mut heads = Heads::new(prefixes.len());
-        let mut prefix_max = 0;
-        let mut long_prefix_lens = Vec::new();
         for k in prefixes.keys() {
-            match k.len() {
-                4..=8 => {}
-                n @ 1..=64 => {
-                    prefix_filter.insert(word_hash(k));
-                    heads.insert(k);
-                    prefix_max = prefix_max.max(n);
-                }
-                n => {
-                    prefix_filter.insert(word_hash(k));
-                    long_prefix_lens.push(n);
-                }
-            }
+            heads.insert(k);
         }
-        let mid_prefixes = MidPrefixes::new(prefixes.iter());
-        long_prefix_lens.sort_unstable();
-        long_prefix_lens.dedup();
+        let head_prefixes = HeadPrefixes::new(prefixes.iter());
+        let any_prefix = prefixes.len() > 0;
         let phrases = if phrases.is_empty() {
             None
         } else {
@@ -1030,11 +1037,9 @@ impl Matcher {
             words,
             word_filter,
             prefixes,
-            prefix_filter,
             heads,
-            mid_prefixes,
-            prefix_max,
-            long_prefix_lens,
+            head_prefixes,
+            any_prefix,
             phrases,
             pattern_len,
             pattern_uses: Vec::new(),
@@ -1267,37 +1272,18 @@ impl Matcher {
     fn visit(&self, w: &[u8], head: u128, at: u32, state: &mut u32, s: &mut Scratch) {
         let mut symbol = NONE;
         let c = head as u64;
-        if self.prefix_max > 0
-            || !self.long_prefix_lens.is_empty()
-            || !self.mid_prefixes.items.is_empty()
-        {
+        if self.any_prefix {
             s.prefixes_here.clear();
-            for &(p, k, e) in self.mid_prefixes.starting(c, w.len()) {
-                if k <= w.len() && masked(c, k) == p {
-                    self.prefix_found(s, e, at);
-                }
+            for e in self.head_prefixes.matching(w, c) {
+                self.prefix_found(s, e, at);
             }
-            // Each prefix length that a prefix starting like this word has,
-            // up to 8 bytes hashed from the word's first chunk; longer
-            // ones, from their bytes.
+            // The prefixes of one to three bytes: only the lengths that one
+            // starting like this word has.
             let mut lens = self.heads.lens(c, w.len());
             while lens != 0 {
                 let k = lens.trailing_zeros() as usize + 1;
                 lens &= lens - 1;
-                let h = if k <= 8 {
-                    head_hash(masked(c, k), k)
-                } else {
-                    word_hash(&w[..k])
-                };
-                if self.prefix_filter.may_hold(h) {
-                    self.prefix_at(s, h, &w[..k], head, at);
-                }
-            }
-            for &k in &self.long_prefix_lens {
-                let Some(prefix) = w.get(..k) else {
-                    break;
-                };
-                self.prefix_at(s, word_hash(prefix), prefix, head, at);
+                self.prefix_at(s, head_hash(masked(c, k), k), &w[..k], head, at);
             }
             if !s.pending.is_empty() {
                 // Phrases whose last word is a prefix, started before.
@@ -1904,11 +1890,12 @@ mod tests {
         }
     }
 
-    /// The prefixes of 4 to 8 bytes found by their first four bytes are
-    /// exactly those a word starts with, with many prefixes sharing their
-    /// first four bytes and the slots' probes running into each other.
+    /// The prefixes of four bytes or more found by their first four bytes
+    /// are exactly those a word starts with: many prefixes share their first
+    /// four bytes, some are longer than eight, and the slots' probes run
+    /// into each other.
     #[test]
-    fn mid_prefixes_find_exactly_the_prefixes_a_word_starts_with() {
+    fn head_prefixes_find_exactly_the_prefixes_a_word_starts_with() {
         use rand::rngs::StdRng;
         use rand::{Rng, SeedableRng};
         let mut rng = StdRng::seed_from_u64(5);
@@ -1918,9 +1905,14 @@ mod tests {
                 .map(|_| letters[rng.gen_range(0..letters.len())])
                 .collect()
         };
+        // Some longer than 64 bytes, past any inline length.
         let mut prefixes: Vec<Vec<u8>> = (0..3000)
             .map(|_| {
-                let n = rng.gen_range(1..12);
+                let n = if rng.gen_bool(0.9) {
+                    rng.gen_range(1..14)
+                } else {
+                    rng.gen_range(60..80)
+                };
                 word(&mut rng, n)
             })
             .collect();
@@ -1930,30 +1922,34 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                (
-                    p.as_slice(),
-                    PrefixEntry {
-                        id: i as u32,
-                        pattern: NONE,
-                    },
-                )
+                let e = PrefixEntry {
+                    id: i as u32,
+                    pattern: NONE,
+                };
+                (p.as_slice(), e)
             })
             .collect();
-        let mid = MidPrefixes::new(entries.iter().copied());
+        let index = HeadPrefixes::new(entries.iter().copied());
         for _ in 0..20_000 {
-            let n = rng.gen_range(1..14);
-            let w = word(&mut rng, n);
-            let c = chunk(&w);
-            let mut got: Vec<u32> = mid
-                .starting(c, w.len())
-                .iter()
-                .filter(|&&(p, k, _)| k <= w.len() && masked(c, k) == p)
-                .map(|&(_, _, e)| e.id)
-                .collect();
+            // Random words, and prefixes extended, or with a byte changed.
+            let w = if rng.gen_bool(0.5) {
+                let n = rng.gen_range(1..16);
+                word(&mut rng, n)
+            } else {
+                let mut w = prefixes[rng.gen_range(0..prefixes.len())].clone();
+                let extra = rng.gen_range(0..4);
+                w.extend(word(&mut rng, extra));
+                if rng.gen_bool(0.3) {
+                    let i = rng.gen_range(0..w.len());
+                    w[i] = letters[rng.gen_range(0..letters.len())];
+                }
+                w
+            };
+            let mut got: Vec<u32> = index.matching(&w, chunk(&w)).map(|e| e.id).collect();
             got.sort_unstable();
             let want: Vec<u32> = entries
                 .iter()
-                .filter(|(p, _)| (4..=8).contains(&p.len()) && w.starts_with(p))
+                .filter(|(p, _)| p.len() >= 4 && w.starts_with(p))
                 .map(|(_, e)| e.id)
                 .collect();
             assert_eq!(got, want, "{w:?}");
@@ -1987,6 +1983,17 @@ mod tests {
             // Prefix.
             ("elect*", "électricité", true),
             ("elect*", "sélection", false),
+            // A prefix longer than 64 bytes.
+            (
+                "anticonstitutionnellementanticonstitutionnellementanticonstitutionnell*",
+                "ANTICONSTITUTIONNELLEMENTANTICONSTITUTIONNELLEMENTANTICONSTITUTIONNELLlement",
+                true,
+            ),
+            (
+                "anticonstitutionnellementanticonstitutionnellementanticonstitutionnell*",
+                "anticonstitutionnellementanticonstitutionnellementanticonstitutionnel",
+                false,
+            ),
             ("\"prix du\" AND carbur*", "le prix du carburant", true),
             // Boolean.
             ("a AND b", "b a", true),
