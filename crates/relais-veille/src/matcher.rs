@@ -135,8 +135,13 @@ fn head_hash(c: u64, len: usize) -> u64 {
 /// The hash of a folded word or prefix, eight bytes at a time.
 #[inline]
 fn word_hash(w: &[u8]) -> u64 {
-    let mut h = head_hash(chunk(w), w.len());
-    let mut rest = w.get(8..).unwrap_or_default();
+    mix_from(head_hash(chunk(w), w.len()), w, 8)
+}
+
+/// `h` with the bytes of `w` from `from` on mixed in, eight at a time.
+#[inline]
+fn mix_from(mut h: u64, w: &[u8], from: usize) -> u64 {
+    let mut rest = w.get(from..).unwrap_or_default();
     while !rest.is_empty() {
         h = mix(h ^ chunk(rest), K);
         rest = rest.get(8..).unwrap_or_default();
@@ -151,22 +156,7 @@ fn word_hash(w: &[u8]) -> u64 {
 fn word_hash_head(w: &[u8], head: u128) -> u64 {
     let h = head_hash(head as u64, w.len());
     let h2 = mix(h ^ (head >> 64) as u64, K);
-    let mut h = if w.len() > 8 { h2 } else { h };
-    let mut rest = w.get(16..).unwrap_or_default();
-    while !rest.is_empty() {
-        h = mix(h ^ chunk(rest), K);
-        rest = rest.get(8..).unwrap_or_default();
-    }
-    h
-}
-
-/// The first [`INLINE`] bytes of `w`, zero past its end, little-endian.
-#[inline]
-fn head16(w: &[u8]) -> u128 {
-    let mut b = [0u8; INLINE];
-    let k = w.len().min(INLINE);
-    b[..k].copy_from_slice(&w[..k]);
-    u128::from_le_bytes(b)
+    mix_from(if w.len() > 8 { h2 } else { h }, w, 16)
 }
 
 /// The longest key kept whole inside its table entry; a longer key keeps
@@ -187,7 +177,7 @@ struct Key {
 }
 
 impl Key {
-    /// Whether the key is `w`, whose first bytes are `head` ([`head16`]).
+    /// Whether the key is `w`, whose first bytes are `head` ([`text::load16`] from 0).
     #[inline]
     fn is(&self, w: &[u8], head: u128, longs: &[Box<[u8]>]) -> bool {
         self.len as usize == w.len()
@@ -229,7 +219,7 @@ impl<V> Default for Table<V> {
 
 impl<V: Copy> Table<V> {
     /// The entry of `w`, hashed `h` ([`word_hash`]), whose first bytes are
-    /// `head` ([`head16`]).
+    /// `head` ([`text::load16`] from 0).
     #[inline]
     fn get(&self, h: u64, w: &[u8], head: u128) -> Option<&V> {
         self.entries
@@ -239,7 +229,7 @@ impl<V: Copy> Table<V> {
 
     fn get_or_insert(&mut self, w: &[u8], default: V) -> &mut V {
         let hash = word_hash(w);
-        let head = head16(w);
+        let head = text::load16(w, 0);
         let Table { entries, longs } = self;
         let entry = match entries.entry(
             hash,

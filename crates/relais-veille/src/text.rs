@@ -258,7 +258,7 @@ fn fold_line(s: &str, out: &mut Vec<u8>) {
 /// Sixteen bytes of `bytes` from `i`, little-endian; past the end, zero
 /// bytes.
 #[inline]
-fn load16(bytes: &[u8], i: usize) -> u128 {
+pub(crate) fn load16(bytes: &[u8], i: usize) -> u128 {
     let rest = bytes.get(i..).unwrap_or_default();
     match rest.first_chunk::<16>() {
         Some(c) => u128::from_le_bytes(*c),
