@@ -227,6 +227,17 @@ impl TryFrom<AlertRow> for Alert {
 }
 
 /// What one fetch of a source found, for [`Store::record_fetch`].
+/// One source's new items, as [`Store::store_item_batches`] takes them.
+#[derive(Debug, Clone, Copy)]
+pub struct ItemBatch<'a> {
+    pub workspace_id: WorkspaceId,
+    /// The source and its title, `None` for items added by hand.
+    pub source: Option<(SourceId, &'a str)>,
+    pub items: &'a [NewItem],
+    /// When they were fetched.
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct FetchRecord {
     /// Bytes received on the wire (compressed), headers excluded.
@@ -785,10 +796,6 @@ impl Store {
     /// topics (those of the workspace) and the topics' hourly volumes; the
     /// source's item count. Returns the stored items' ids, in the order
     /// given, `None` for the duplicates.
-    ///
-    /// Multi-row statements: a feed's 25 items, their topics and their hours
-    /// are a handful of statements, not one per row (a statement costs a
-    /// round trip to SQLite's connection thread or to PostgreSQL).
     pub async fn store_items(
         &self,
         ws: WorkspaceId,
@@ -796,43 +803,80 @@ impl Store {
         items: &[NewItem],
         at: DateTime<Utc>,
     ) -> Result<Vec<Option<ItemId>>> {
+        let batch = ItemBatch {
+            workspace_id: ws,
+            source,
+            items,
+            at,
+        };
+        Ok(self
+            .store_item_batches(std::slice::from_ref(&batch))
+            .await?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// Stores the new items of several sources in one transaction (a group
+    /// commit: one transaction's fixed cost, and each index page written
+    /// once, for many sources), as [`Store::store_items`] would one after the
+    /// other. Returns each batch's ids, in the order given.
+    ///
+    /// Multi-row statements: the items, their topics and their hours are a
+    /// handful of statements, not one per row (a statement costs a round
+    /// trip to SQLite's connection thread or to PostgreSQL).
+    pub async fn store_item_batches(
+        &self,
+        batches: &[ItemBatch<'_>],
+    ) -> Result<Vec<Vec<Option<ItemId>>>> {
         /// Rows per multi-row statement: 16 parameters a row, far below both
-        /// backends' limits (32,766 and 65,535); a feed's worth. (On SQLite
-        /// the parameters are anonymous: see [`crate::Placeholders`].)
+        /// backends' limits (32,766 and 65,535). (On SQLite the parameters
+        /// are anonymous: see [`crate::Placeholders`].)
         const ITEM_ROWS: usize = 32;
         /// Rows of 3 or 4 parameters per statement.
         const SMALL_ROWS: usize = 128;
-        let mut ids: Vec<Option<ItemId>> = vec![None; items.len()];
-        if items.is_empty() {
+        let mut ids: Vec<Vec<Option<ItemId>>> =
+            batches.iter().map(|b| vec![None; b.items.len()]).collect();
+        if batches.iter().all(|b| b.items.is_empty()) {
             return Ok(ids);
         }
-        let source_id = source.map(|(s, _)| s.0);
-        let source_title = source.map(|(_, t)| t).unwrap_or("");
-        let fetched_at = DbTime::from(at);
+        // Rows go in in (workspace, key) order, and the hours below in
+        // (topic, hour) order: concurrent transactions then take their row
+        // locks in one order and cannot deadlock (PostgreSQL did, between
+        // feeds sharing an article or a topic's hour). The sort is stable:
+        // of two items with one key, the first given is the one stored.
+        let mut in_order: Vec<(usize, usize)> = batches
+            .iter()
+            .enumerate()
+            .flat_map(|(b, batch)| (0..batch.items.len()).map(move |i| (b, i)))
+            .collect();
+        in_order.sort_by(|&(ba, ia), &(bb, ib)| {
+            let (a, b) = (&batches[ba], &batches[bb]);
+            (a.workspace_id.0, &a.items[ia].dedup_key)
+                .cmp(&(b.workspace_id.0, &b.items[ib].dedup_key))
+        });
+        let mut workspaces: Vec<i64> = batches.iter().map(|b| b.workspace_id.0).collect();
+        workspaces.sort_unstable();
+        workspaces.dedup();
         on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
             // Items: the rows returned name their key, which gives each id
             // to the first item with that key.
-            let mut stored: HashMap<String, i64> = HashMap::with_capacity(items.len());
-            // Rows go in in key order, and the hours below in (topic, hour)
-            // order: concurrent transactions then take their row locks in
-            // one order and cannot deadlock (PostgreSQL did, between feeds
-            // sharing an article or a topic's hour).
-            let mut in_order: Vec<&NewItem> = items.iter().collect();
-            in_order.sort_by(|a, b| a.dedup_key.cmp(&b.dedup_key));
+            let mut stored: HashMap<(i64, String), i64> = HashMap::with_capacity(in_order.len());
             for chunk in in_order.chunks(ITEM_ROWS) {
                 let sql = format!(
                     "INSERT INTO veille_items (workspace_id, source_id, source_title, dedup_key, url, canonical_url, \
                      title, body, author, lang, published_at, fetched_at, date_issue, polarity, sentiment, cluster_id) \
-                     VALUES {} ON CONFLICT (workspace_id, dedup_key) DO NOTHING RETURNING id, dedup_key",
+                     VALUES {} ON CONFLICT (workspace_id, dedup_key) DO NOTHING RETURNING id, workspace_id, dedup_key",
                     rows_in_order(pool, chunk.len(), 16)
                 );
-                let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
-                for item in chunk {
+                let mut q = sqlx::query_as::<_, (i64, i64, String)>(&sql);
+                for &(b, i) in chunk {
+                    let batch = &batches[b];
+                    let item = &batch.items[i];
                     q = q
-                        .bind(ws.0)
-                        .bind(source_id)
-                        .bind(source_title)
+                        .bind(batch.workspace_id.0)
+                        .bind(batch.source.map(|(s, _)| s.0))
+                        .bind(batch.source.map(|(_, t)| t).unwrap_or(""))
                         .bind(&item.dedup_key)
                         .bind(item.url.as_deref())
                         .bind(item.canonical_url.as_deref())
@@ -841,7 +885,7 @@ impl Store {
                         .bind(item.author.as_deref())
                         .bind(item.lang.as_deref())
                         .bind(DbTime::from(item.published_at))
-                        .bind(fetched_at)
+                        .bind(DbTime::from(batch.at))
                         .bind(&item.date_issue)
                         .bind(item.polarity.as_str())
                         .bind(item.sentiment)
@@ -851,41 +895,57 @@ impl Store {
                     q.fetch_all(&mut *tx)
                         .await?
                         .into_iter()
-                        .map(|(id, k)| (k, id)),
+                        .map(|(id, ws, k)| ((ws, k), id)),
                 );
             }
-            for (slot, item) in ids.iter_mut().zip(items) {
-                *slot = stored.remove(&item.dedup_key).map(ItemId);
+            for &(b, i) in &in_order {
+                let key = (
+                    batches[b].workspace_id.0,
+                    batches[b].items[i].dedup_key.clone(),
+                );
+                ids[b][i] = stored.remove(&key).map(ItemId);
             }
             // Topics: only the workspace's (a topic of another workspace, or
             // one deleted since the matcher was compiled, is left out).
-            let own: HashSet<i64> =
-                sqlx::query_as::<_, (i64,)>("SELECT id FROM veille_topics WHERE workspace_id = $1")
-                    .bind(ws.0)
+            let mut own: HashSet<(i64, i64)> = HashSet::new();
+            for &ws in &workspaces {
+                own.extend(
+                    sqlx::query_as::<_, (i64,)>(
+                        "SELECT id FROM veille_topics WHERE workspace_id = $1",
+                    )
+                    .bind(ws)
                     .fetch_all(&mut *tx)
                     .await?
                     .into_iter()
-                    .map(|(id,)| id)
-                    .collect();
+                    .map(|(id,)| (ws, id)),
+                );
+            }
             let mut links: Vec<(i64, i64, DateTime<Utc>)> = Vec::new();
             let mut hours: HashMap<(i64, DateTime<Utc>), (i64, i64)> = HashMap::new();
-            for (id, item) in ids.iter().zip(items) {
-                let Some(id) = id else { continue };
-                let mut topics: Vec<i64> = item
-                    .topics
-                    .iter()
-                    .map(|t| t.0)
-                    .filter(|t| own.contains(t))
-                    .collect();
-                topics.sort_unstable();
-                topics.dedup();
-                for topic in topics {
-                    links.push((topic, id.0, item.published_at));
-                    let e = hours
-                        .entry((topic, hour_of(item.published_at)))
-                        .or_default();
-                    e.0 += 1;
-                    e.1 += i64::from(item.polarity == Polarity::Negative);
+            let mut counts: HashMap<i64, i64> = HashMap::new();
+            for (batch, ids) in batches.iter().zip(&ids) {
+                let ws = batch.workspace_id.0;
+                for (id, item) in ids.iter().zip(batch.items) {
+                    let Some(id) = id else { continue };
+                    if let Some((source, _)) = batch.source {
+                        *counts.entry(source.0).or_default() += 1;
+                    }
+                    let mut topics: Vec<i64> = item
+                        .topics
+                        .iter()
+                        .map(|t| t.0)
+                        .filter(|t| own.contains(&(ws, *t)))
+                        .collect();
+                    topics.sort_unstable();
+                    topics.dedup();
+                    for topic in topics {
+                        links.push((topic, id.0, item.published_at));
+                        let e = hours
+                            .entry((topic, hour_of(item.published_at)))
+                            .or_default();
+                        e.0 += 1;
+                        e.1 += i64::from(item.polarity == Polarity::Negative);
+                    }
                 }
             }
             for chunk in links.chunks(SMALL_ROWS) {
@@ -918,8 +978,9 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            if let Some(source) = source_id {
-                let count = ids.iter().flatten().count() as i64;
+            let mut counts: Vec<(i64, i64)> = counts.into_iter().collect();
+            counts.sort_unstable();
+            for (source, count) in counts {
                 sqlx::query(
                     "UPDATE veille_sources SET items_total = items_total + $2 WHERE id = $1",
                 )

@@ -11,7 +11,9 @@ use relais_core::veille::{
     AlertKind, NewItem, NewSource, Polarity, SourceKind, SourceState, VeilleKind,
 };
 use relais_core::{ItemId, TopicId};
-use relais_store::{hour_of, on_every_backend, FetchRecord, ItemFilter, Store, StoreError};
+use relais_store::{
+    hour_of, on_every_backend, FetchRecord, ItemBatch, ItemFilter, Store, StoreError,
+};
 
 async fn workspace(store: &Store, slug: &str) -> Workspace {
     store
@@ -457,4 +459,130 @@ async fn items_scenario(store: &Store) {
 #[tokio::test]
 async fn items_are_stored_once_with_topics_volumes_alerts_and_curation() {
     on_every_backend!(items_scenario);
+}
+
+/// A group commit ([`Store::store_item_batches`]): several sources' items in
+/// one transaction give what storing them one source after the other would.
+async fn item_batches_scenario(store: &Store) {
+    let sys = Actor::System("test");
+    let ws = workspace(store, "veille-g").await;
+    let other = workspace(store, "veille-h").await;
+    let a = store
+        .add_source(&sys, ws.id, &feed("https://a.test/rss"))
+        .await
+        .unwrap();
+    let b = store
+        .add_source(&sys, ws.id, &feed("https://b.test/rss"))
+        .await
+        .unwrap();
+    let c = store
+        .add_source(&sys, other.id, &feed("https://c.test/rss"))
+        .await
+        .unwrap();
+    let t = store
+        .save_topic(&sys, ws.id, None, "Grève", VeilleKind::Trade, "grève")
+        .await
+        .unwrap();
+    let before = store
+        .store_items(
+            ws.id,
+            Some((a.id, "A")),
+            &[item("old", "grève", &[], Polarity::Neutral)],
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert!(before[0].is_some());
+
+    let from_a = [
+        item("shared", "grève", &[t.id], Polarity::Negative),
+        item("a1", "grève", &[t.id], Polarity::Neutral),
+        item("old", "déjà là", &[t.id], Polarity::Neutral),
+    ];
+    let from_b = [
+        item("b1", "grève", &[t.id], Polarity::Negative),
+        item("shared", "grève aussi", &[t.id], Polarity::Negative),
+    ];
+    // The other workspace: the same key is its own item, and this
+    // workspace's topic is not attached to it.
+    let from_c = [item("shared", "grève", &[t.id], Polarity::Negative)];
+    let at = Utc::now();
+    let ids = store
+        .store_item_batches(&[
+            ItemBatch {
+                workspace_id: ws.id,
+                source: Some((a.id, "A")),
+                items: &from_a,
+                at,
+            },
+            ItemBatch {
+                workspace_id: ws.id,
+                source: Some((b.id, "B")),
+                items: &from_b,
+                at,
+            },
+            ItemBatch {
+                workspace_id: other.id,
+                source: Some((c.id, "C")),
+                items: &from_c,
+                at,
+            },
+            ItemBatch {
+                workspace_id: ws.id,
+                source: None,
+                items: &[],
+                at,
+            },
+        ])
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 4, "one answer per batch");
+    assert!(ids[0][0].is_some() && ids[0][1].is_some(), "{ids:?}");
+    assert_eq!(ids[0][2], None, "a key already stored is skipped");
+    assert!(ids[1][0].is_some());
+    assert_eq!(ids[1][1], None, "the first batch given keeps a shared key");
+    assert!(ids[2][0].is_some(), "another workspace's key is its own");
+    assert!(ids[3].is_empty());
+    let all: Vec<ItemId> = ids.iter().flatten().flatten().copied().collect();
+    let mut distinct = all.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), all.len(), "ids are distinct: {all:?}");
+
+    let shared = store
+        .item(ws.id, ids[0][0].unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shared.item.text, "grève",
+        "the shared item is the first batch's"
+    );
+    assert_eq!(shared.item.source_id, Some(a.id));
+    assert!(store
+        .item(other.id, ids[2][0].unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .topics
+        .is_empty());
+    for (source, ws, total) in [(a.id, ws.id, 3), (b.id, ws.id, 1), (c.id, other.id, 1)] {
+        let s = store.source(ws, source).await.unwrap().unwrap();
+        assert_eq!(s.items_total, total, "items of source {source:?}");
+    }
+    // The topic's hour counts the three items that matched it, two of them
+    // negative, across both batches.
+    let hour = hour_of(item("x", "", &[], Polarity::Neutral).published_at);
+    let volumes = store
+        .topics_volume(&[t.id], hour, hour + Duration::hours(1))
+        .await
+        .unwrap();
+    let v = &volumes[&t.id];
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!((v[0].total, v[0].negative), (3, 2));
+}
+
+#[tokio::test]
+async fn item_batches_store_as_their_sources_one_by_one() {
+    on_every_backend!(item_batches_scenario);
 }

@@ -7,7 +7,8 @@
 //! exact duplicates the workspace already has → analyse each new item
 //! (language, sentiment, topics through the workspace's one matcher, story
 //! cluster) → store them with their topics and hourly volumes in one
-//! transaction → index them for search (visible at once) → look for spikes
+//! transaction, shared with the other sources whose items are waiting to be
+//! written ([`write_loop`], a group commit) → index them for search (visible at once) → look for spikes
 //! in the topics they touched → record the fetch, its bytes and the next
 //! fetch time, and give the lease back.
 //!
@@ -25,7 +26,7 @@ use relais_core::veille::{AlertKind, NewItem, Polarity, Source, SourceKind, Sour
 use relais_core::{ItemId, SourceId, TopicId, WorkspaceId};
 use relais_fetch::{schedule, FeedItem, FetchError, Fetched, Fetcher, Validators};
 use relais_search::{ItemDoc, SearchIndex};
-use relais_store::{hour_of, FetchRecord, Store, StoreError};
+use relais_store::{hour_of, FetchRecord, ItemBatch, Store, StoreError};
 use relais_veille::{
     detect_lang, detect_spike, ClusterParams, Clusterer, Document, HourCounts, Matcher, Scratch,
     SentimentAnalyzer, SpikeConfig, Topic,
@@ -34,6 +35,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -219,6 +221,7 @@ pub struct VeilleWorker {
     id: String,
     memory: Arc<Mutex<Memory>>,
     commits: Arc<Commits>,
+    writer: Arc<std::sync::OnceLock<mpsc::UnboundedSender<WriteJob>>>,
 }
 
 /// The search index's grouped commits: additions are numbered, and the last
@@ -227,6 +230,81 @@ pub struct VeilleWorker {
 struct Commits {
     added: AtomicU64,
     committed: tokio::sync::Mutex<u64>,
+}
+
+/// One source's new items, waiting for the group writer ([`write_loop`]),
+/// and where to send them back with their ids.
+struct WriteJob {
+    workspace_id: WorkspaceId,
+    source: Option<(SourceId, String)>,
+    items: Vec<NewItem>,
+    at: DateTime<Utc>,
+    reply: oneshot::Sender<Written>,
+}
+
+/// A job's items given back, with their ids or the write's error.
+type Written = (Vec<NewItem>, Result<Vec<Option<ItemId>>, StoreError>);
+
+/// Items written in one group transaction at most (about 1,000 feed items
+/// of a few KB: a few MB per transaction).
+const GROUP_ITEMS: usize = 1_000;
+
+/// The group writer: takes the first job waiting, then every other job
+/// already waiting (up to [`GROUP_ITEMS`] items), and writes them all in one
+/// transaction ([`Store::store_item_batches`]). Sources whose reads finished
+/// while a write was running share the next one: one writer turn and one
+/// commit for many sources instead of one each, which is what SQLite's
+/// single writer needs under a burst; alone, a source's items are written at
+/// once. If a group's transaction fails, each job is retried alone, so one
+/// source's bad item cannot fail the others'. Ends when every sender (every
+/// clone of the worker) is gone.
+async fn write_loop(store: Store, mut jobs: mpsc::UnboundedReceiver<WriteJob>) {
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        let mut items = group[0].items.len();
+        while items < GROUP_ITEMS {
+            match jobs.try_recv() {
+                Ok(job) => {
+                    items += job.items.len();
+                    group.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let batches: Vec<ItemBatch<'_>> = group
+            .iter()
+            .map(|j| ItemBatch {
+                workspace_id: j.workspace_id,
+                source: j.source.as_ref().map(|(id, label)| (*id, label.as_str())),
+                items: &j.items,
+                at: j.at,
+            })
+            .collect();
+        let written = store.store_item_batches(&batches).await;
+        drop(batches);
+        match written {
+            Ok(ids) => {
+                for (job, ids) in group.into_iter().zip(ids) {
+                    let _ = job.reply.send((job.items, Ok(ids)));
+                }
+            }
+            Err(e) if group.len() == 1 => {
+                if let Some(job) = group.pop() {
+                    let _ = job.reply.send((job.items, Err(e)));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, sources = group.len(), "veille: a group write failed; writing each source alone");
+                for job in group {
+                    let source = job.source.as_ref().map(|(id, label)| (*id, label.as_str()));
+                    let ids = store
+                        .store_items(job.workspace_id, source, &job.items, job.at)
+                        .await;
+                    let _ = job.reply.send((job.items, ids));
+                }
+            }
+        }
+    }
 }
 
 /// The story key of a new item: stable for its dedup key, so the clusterer
@@ -261,6 +339,7 @@ impl VeilleWorker {
             id: format!("{id}/veille"),
             memory: Arc::new(Mutex::new(Memory::default())),
             commits: Arc::new(Commits::default()),
+            writer: Arc::new(std::sync::OnceLock::new()),
         })
     }
 
@@ -493,13 +572,24 @@ impl VeilleWorker {
                 wire_bytes,
                 ..
             } => {
-                let feed = relais_fetch::parse_feed_deferring_langs(
-                    &body,
-                    content_type.as_deref(),
-                    &final_url,
-                    now,
-                )
-                .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
+                // Parsing is CPU work (a few ms for a large feed): on a
+                // blocking thread, so the runtime's workers stay free for the
+                // I/O of the other sources and the item writer.
+                let parsed = tokio::task::spawn_blocking(move || {
+                    let feed = relais_fetch::parse_feed_deferring_langs(
+                        &body,
+                        content_type.as_deref(),
+                        &final_url,
+                        now,
+                    );
+                    (feed, body.len())
+                })
+                .await;
+                let (feed, body_len) = match parsed {
+                    Ok((feed, len)) => (feed, len),
+                    Err(e) => return Err(ReadError::new(e.to_string(), wire_bytes)),
+                };
+                let feed = feed.map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
                 let publications: Vec<DateTime<Utc>> =
                     feed.items.iter().filter_map(|i| i.published_at).collect();
                 let raws: Vec<RawItem> = feed
@@ -516,7 +606,7 @@ impl VeilleWorker {
                     record: Record {
                         record: FetchRecord {
                             wire_bytes: wire_bytes as i64,
-                            body_bytes: Some(body.len() as i64),
+                            body_bytes: Some(body_len as i64),
                             etag: validators.etag,
                             last_modified: validators.last_modified,
                             title: feed.title,
@@ -812,10 +902,10 @@ impl VeilleWorker {
             }
         }
         drop(wholes);
-        let ids = self
-            .store
-            .store_items(ws, Some((source.id, &label)), &items, now)
-            .await?;
+        let (items, ids) = self
+            .write_items(ws, Some((source.id, label.clone())), items, now)
+            .await;
+        let ids = ids?;
         let mut touched: Vec<TopicId> = items
             .iter()
             .zip(&ids)
@@ -833,6 +923,48 @@ impl VeilleWorker {
         self.index_docs(docs).await;
         let alerts = self.check_spikes(ws, &touched, now).await?;
         Ok((stored, alerts))
+    }
+
+    /// Stores a source's new items through the group writer; gives them
+    /// back with their ids (`None` for one another source stored first).
+    async fn write_items(
+        &self,
+        ws: WorkspaceId,
+        source: Option<(SourceId, String)>,
+        items: Vec<NewItem>,
+        at: DateTime<Utc>,
+    ) -> Written {
+        let writer = self.writer.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(write_loop(self.store.clone(), rx));
+            tx
+        });
+        let (reply, answer) = oneshot::channel();
+        let job = WriteJob {
+            workspace_id: ws,
+            source,
+            items,
+            at,
+            reply,
+        };
+        if let Err(mpsc::error::SendError(job)) = writer.send(job) {
+            // The writer is gone (its runtime shut down): write directly.
+            let source = job.source.as_ref().map(|(id, label)| (*id, label.as_str()));
+            let ids = self.store.store_items(ws, source, &job.items, at).await;
+            return (job.items, ids);
+        }
+        match answer.await {
+            Ok(written) => written,
+            // The writer stopped before answering (its runtime is shutting
+            // down): the items are not known to be stored; the source is
+            // read again later and its items deduplicated then.
+            Err(_) => (
+                Vec::new(),
+                Err(StoreError::Unsupported(
+                    "the veille item writer stopped before answering",
+                )),
+            ),
+        }
     }
 
     /// Adds stored items to the search index and commits, so they are

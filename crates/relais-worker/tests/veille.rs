@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -468,4 +468,100 @@ async fn a_burst_fires_one_spike_alert_that_reaches_the_team() {
         spike_scenario(&db.store, &slug, &sink).await;
         db.finish().await;
     }
+}
+
+/// Sixteen feeds on one address, each with three items of its own and one
+/// article they all share (its GUID is its URL).
+async fn serve_many(Path(n): Path<usize>) -> impl IntoResponse {
+    let at = Utc::now() - Duration::hours(1);
+    let mut items = vec![(
+        "https://fil.test/partage".to_string(),
+        "Le dossier partagé".to_string(),
+        "Un article repris par tous les fils.".to_string(),
+        at,
+    )];
+    items.extend((1..=3).map(|i| {
+        (
+            format!("f{n}-{i}"),
+            format!("Nouvelle {i} du fil {n}"),
+            format!("Le texte de la nouvelle {i} du fil {n}."),
+            at,
+        )
+    }));
+    ([(header::CONTENT_TYPE, "application/rss+xml")], rss(&items))
+}
+
+/// Sources read in one pass are written together (the worker's group
+/// writer puts the items of the sources that finish at once in one
+/// transaction): each item is stored once, the first source keeps the
+/// shared article, every source's count and the index agree.
+async fn many_sources_scenario(store: &Store) {
+    const FEEDS: usize = 16;
+    let w = world(store, "veille-many", None).await;
+    let me = Actor::user(&w.cm);
+    let app = Router::new().route("/many/{n}", get(serve_many));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    for n in 0..FEEDS {
+        store
+            .add_source(
+                &me,
+                w.ws.id,
+                &feed_source(format!("http://{addr}/many/{n}")),
+            )
+            .await
+            .unwrap();
+    }
+    let pass = w
+        .worker
+        .pass(Utc::now(), &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(pass.sources, FEEDS);
+    assert_eq!(pass.failed, 0);
+    assert_eq!(pass.new_items, 1 + 3 * FEEDS, "{pass:?}");
+    let sources = store.list_sources(w.ws.id).await.unwrap();
+    let mut totals: Vec<i64> = sources.iter().map(|s| s.items_total).collect();
+    totals.sort_unstable();
+    let mut expected = vec![3; FEEDS];
+    expected[FEEDS - 1] = 4;
+    assert_eq!(totals, expected, "one source has the shared article");
+    let items = store
+        .list_items(
+            w.ws.id,
+            &ItemFilter {
+                limit: 100,
+                ..ItemFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 1 + 3 * FEEDS);
+    assert_eq!(
+        items
+            .iter()
+            .filter(|v| v.item.title == "Le dossier partagé")
+            .count(),
+        1
+    );
+    assert_eq!(w.index.doc_count().unwrap() as usize, 1 + 3 * FEEDS);
+    // Read again: every item is known, nothing is added.
+    for s in &sources {
+        store
+            .set_source_enabled(&me, w.ws.id, s.id, true)
+            .await
+            .unwrap();
+    }
+    let again = w
+        .worker
+        .pass(Utc::now(), &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!((again.sources, again.new_items), (FEEDS, 0));
+}
+
+#[tokio::test]
+async fn sources_read_together_store_each_item_once() {
+    on_every_backend!(many_sources_scenario);
 }
