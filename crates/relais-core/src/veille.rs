@@ -198,7 +198,9 @@ pub struct Item {
     pub note: String,
 }
 
-/// An item ready to store: normalised, analysed and matched by the worker.
+/// An item ready to store: normalised, and analysed and matched by the
+/// worker unless it is stored pending (then `polarity`, `sentiment`,
+/// `cluster_id` and `topics` wait for the analysis stage).
 #[derive(Debug, Clone)]
 pub struct NewItem {
     pub dedup_key: String,
@@ -208,6 +210,9 @@ pub struct NewItem {
     pub text: String,
     pub author: Option<String>,
     pub lang: Option<String>,
+    /// The language the item's feed declares, when `lang` is still to be
+    /// detected from the text: the fallback of that detection.
+    pub lang_hint: Option<String>,
     pub published_at: DateTime<Utc>,
     pub date_issue: String,
     pub polarity: Polarity,

@@ -246,6 +246,7 @@ async fn seed_veille(store: &Store, ws: &Workspace) -> Result<()> {
             text: story.text.to_string(),
             author: None,
             lang: Some("fr".into()),
+            lang_hint: None,
             published_at: at,
             date_issue: String::new(),
             polarity,

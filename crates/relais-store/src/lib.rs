@@ -40,7 +40,8 @@ pub use publishing::{
 pub use time::DbTime;
 pub use users::{NewUser, SessionRecord};
 pub use veille::{
-    hour_of, FetchRecord, HourVolume, IndexedItem, ItemBatch, ItemFilter, ItemView, SourceImport,
+    hour_of, FetchRecord, HourVolume, IndexedItem, ItemAnalysis, ItemBatch, ItemFilter, ItemView,
+    PendingItem, SourceImport,
 };
 pub use workspaces::{DemoCensus, MembershipChange};
 
@@ -247,6 +248,11 @@ pub enum StoreError {
     /// A request that only makes sense for one backend.
     #[error("{0}")]
     Unsupported(&'static str),
+    /// A task writing for the caller stopped before it answered (its
+    /// runtime shutting down, or a bug): what it was given may or may not
+    /// be written, and is safe to give again.
+    #[error("stopped before answering: {0}")]
+    Stopped(String),
     /// The record changed since the caller read it (optimistic concurrency: the
     /// version it started from is no longer the current one). Nothing was written.
     #[error("changed since you opened it")]

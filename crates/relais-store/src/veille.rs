@@ -227,6 +227,74 @@ impl TryFrom<AlertRow> for Alert {
 }
 
 /// What one fetch of a source found, for [`Store::record_fetch`].
+/// Writes items' topic links and adds to the topics' hourly volumes, in
+/// (topic, hour) order (see [`Store::store_item_batches`] on lock order),
+/// in multi-row statements, inside the transaction `$tx` on `$pool`.
+macro_rules! write_topic_links {
+    ($pool:ident, $tx:ident, $links:ident, $hours:ident) => {
+        /// Rows of 3 or 4 parameters per statement.
+        const SMALL_ROWS: usize = 128;
+            for chunk in $links.chunks(SMALL_ROWS) {
+                let sql = format!(
+                    "INSERT INTO veille_item_topics (topic_id, item_id, published_at) VALUES {}",
+                    rows_in_order($pool, chunk.len(), 3)
+                );
+                let mut q = sqlx::query(&sql);
+                for (topic, item, published_at) in chunk {
+                    q = q.bind(*topic).bind(*item).bind(DbTime::from(*published_at));
+                }
+                q.execute(&mut *$tx).await?;
+            }
+            let mut sorted: Vec<_> = $hours.into_iter().collect();
+            sorted.sort_unstable_by_key(|(key, _)| *key);
+            for chunk in sorted.chunks(SMALL_ROWS) {
+                let sql = format!(
+                    "INSERT INTO veille_topic_hours (topic_id, hour, total, negative) VALUES {} \
+                     ON CONFLICT (topic_id, hour) DO UPDATE SET total = veille_topic_hours.total + excluded.total, \
+                     negative = veille_topic_hours.negative + excluded.negative",
+                    rows_in_order($pool, chunk.len(), 4)
+                );
+                let mut q = sqlx::query(&sql);
+                for ((topic, hour), (total, negative)) in chunk {
+                    q = q
+                        .bind(*topic)
+                        .bind(DbTime::from(*hour))
+                        .bind(*total)
+                        .bind(*negative);
+                }
+                q.execute(&mut *$tx).await?;
+            }
+    };
+}
+
+/// The own topics of an item (those of its workspace, each once) as links
+/// and hourly volumes to write.
+#[allow(clippy::too_many_arguments)]
+fn tally_topics(
+    own: &HashSet<(i64, i64)>,
+    ws: i64,
+    id: i64,
+    topics: &[TopicId],
+    published_at: DateTime<Utc>,
+    polarity: Polarity,
+    links: &mut Vec<(i64, i64, DateTime<Utc>)>,
+    hours: &mut HashMap<(i64, DateTime<Utc>), (i64, i64)>,
+) {
+    let mut topics: Vec<i64> = topics
+        .iter()
+        .map(|t| t.0)
+        .filter(|t| own.contains(&(ws, *t)))
+        .collect();
+    topics.sort_unstable();
+    topics.dedup();
+    for topic in topics {
+        links.push((topic, id, published_at));
+        let e = hours.entry((topic, hour_of(published_at))).or_default();
+        e.0 += 1;
+        e.1 += i64::from(polarity == Polarity::Negative);
+    }
+}
+
 /// One source's new items, as [`Store::store_item_batches`] takes them.
 #[derive(Debug, Clone, Copy)]
 pub struct ItemBatch<'a> {
@@ -236,6 +304,83 @@ pub struct ItemBatch<'a> {
     pub items: &'a [NewItem],
     /// When they were fetched.
     pub at: DateTime<Utc>,
+    /// Stored pending: the analysis stage reads them back
+    /// ([`Store::pending_items`]) and records what it found
+    /// ([`Store::record_analyses`]); their topics are not written now.
+    pub pending: bool,
+}
+
+/// An item stored pending, as the analysis stage reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct PendingRow {
+    id: i64,
+    workspace_id: i64,
+    source_id: Option<i64>,
+    source_title: String,
+    source_url: Option<String>,
+    dedup_key: String,
+    url: Option<String>,
+    title: String,
+    body: String,
+    author: Option<String>,
+    lang: Option<String>,
+    lang_hint: Option<String>,
+    published_at: DbTime,
+}
+
+/// An item waiting for analysis: what language detection, sentiment, the
+/// matcher and the story clusterer read.
+#[derive(Debug, Clone)]
+pub struct PendingItem {
+    pub id: ItemId,
+    pub workspace_id: WorkspaceId,
+    pub source_id: Option<SourceId>,
+    /// The source's label when the item was stored (`source:` filters).
+    pub source_title: String,
+    /// The source's URL (its host is the item's site when the item has no
+    /// URL), `None` once the source is removed.
+    pub source_url: Option<String>,
+    pub dedup_key: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub text: String,
+    pub author: Option<String>,
+    pub lang: Option<String>,
+    pub lang_hint: Option<String>,
+    pub published_at: DateTime<Utc>,
+}
+
+impl From<PendingRow> for PendingItem {
+    fn from(r: PendingRow) -> PendingItem {
+        PendingItem {
+            id: ItemId(r.id),
+            workspace_id: WorkspaceId(r.workspace_id),
+            source_id: r.source_id.map(SourceId),
+            source_title: r.source_title,
+            source_url: r.source_url,
+            dedup_key: r.dedup_key,
+            url: r.url,
+            title: r.title,
+            text: r.body,
+            author: r.author,
+            lang: r.lang,
+            lang_hint: r.lang_hint,
+            published_at: r.published_at.0,
+        }
+    }
+}
+
+/// What the analysis stage found about a pending item.
+#[derive(Debug, Clone)]
+pub struct ItemAnalysis {
+    pub id: ItemId,
+    pub workspace_id: WorkspaceId,
+    pub lang: Option<String>,
+    pub polarity: Polarity,
+    pub sentiment: f64,
+    pub cluster_id: i64,
+    pub topics: Vec<TopicId>,
+    pub published_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -808,6 +953,7 @@ impl Store {
             source,
             items,
             at,
+            pending: false,
         };
         Ok(self
             .store_item_batches(std::slice::from_ref(&batch))
@@ -828,12 +974,10 @@ impl Store {
         &self,
         batches: &[ItemBatch<'_>],
     ) -> Result<Vec<Vec<Option<ItemId>>>> {
-        /// Rows per multi-row statement: 16 parameters a row, far below both
+        /// Rows per multi-row statement: 18 parameters a row, far below both
         /// backends' limits (32,766 and 65,535). (On SQLite the parameters
         /// are anonymous: see [`crate::Placeholders`].)
         const ITEM_ROWS: usize = 32;
-        /// Rows of 3 or 4 parameters per statement.
-        const SMALL_ROWS: usize = 128;
         let mut ids: Vec<Vec<Option<ItemId>>> =
             batches.iter().map(|b| vec![None; b.items.len()]).collect();
         if batches.iter().all(|b| b.items.is_empty()) {
@@ -865,9 +1009,10 @@ impl Store {
             for chunk in in_order.chunks(ITEM_ROWS) {
                 let sql = format!(
                     "INSERT INTO veille_items (workspace_id, source_id, source_title, dedup_key, url, canonical_url, \
-                     title, body, author, lang, published_at, fetched_at, date_issue, polarity, sentiment, cluster_id) \
+                     title, body, author, lang, lang_hint, published_at, fetched_at, date_issue, polarity, sentiment, \
+                     cluster_id, analysed) \
                      VALUES {} ON CONFLICT (workspace_id, dedup_key) DO NOTHING RETURNING id, workspace_id, dedup_key",
-                    rows_in_order(pool, chunk.len(), 16)
+                    rows_in_order(pool, chunk.len(), 18)
                 );
                 let mut q = sqlx::query_as::<_, (i64, i64, String)>(&sql);
                 for &(b, i) in chunk {
@@ -884,12 +1029,14 @@ impl Store {
                         .bind(&item.text)
                         .bind(item.author.as_deref())
                         .bind(item.lang.as_deref())
+                        .bind(item.lang_hint.as_deref())
                         .bind(DbTime::from(item.published_at))
                         .bind(DbTime::from(batch.at))
                         .bind(&item.date_issue)
                         .bind(item.polarity.as_str())
                         .bind(item.sentiment)
-                        .bind(item.cluster_id);
+                        .bind(item.cluster_id)
+                        .bind(!batch.pending);
                 }
                 stored.extend(
                     q.fetch_all(&mut *tx)
@@ -930,54 +1077,22 @@ impl Store {
                     if let Some((source, _)) = batch.source {
                         *counts.entry(source.0).or_default() += 1;
                     }
-                    let mut topics: Vec<i64> = item
-                        .topics
-                        .iter()
-                        .map(|t| t.0)
-                        .filter(|t| own.contains(&(ws, *t)))
-                        .collect();
-                    topics.sort_unstable();
-                    topics.dedup();
-                    for topic in topics {
-                        links.push((topic, id.0, item.published_at));
-                        let e = hours
-                            .entry((topic, hour_of(item.published_at)))
-                            .or_default();
-                        e.0 += 1;
-                        e.1 += i64::from(item.polarity == Polarity::Negative);
+                    if batch.pending {
+                        continue;
                     }
+                    tally_topics(
+                        &own,
+                        ws,
+                        id.0,
+                        &item.topics,
+                        item.published_at,
+                        item.polarity,
+                        &mut links,
+                        &mut hours,
+                    );
                 }
             }
-            for chunk in links.chunks(SMALL_ROWS) {
-                let sql = format!(
-                    "INSERT INTO veille_item_topics (topic_id, item_id, published_at) VALUES {}",
-                    rows_in_order(pool, chunk.len(), 3)
-                );
-                let mut q = sqlx::query(&sql);
-                for (topic, item, published_at) in chunk {
-                    q = q.bind(*topic).bind(*item).bind(DbTime::from(*published_at));
-                }
-                q.execute(&mut *tx).await?;
-            }
-            let mut hours: Vec<_> = hours.into_iter().collect();
-            hours.sort_unstable_by_key(|(key, _)| *key);
-            for chunk in hours.chunks(SMALL_ROWS) {
-                let sql = format!(
-                    "INSERT INTO veille_topic_hours (topic_id, hour, total, negative) VALUES {} \
-                     ON CONFLICT (topic_id, hour) DO UPDATE SET total = veille_topic_hours.total + excluded.total, \
-                     negative = veille_topic_hours.negative + excluded.negative",
-                    rows_in_order(pool, chunk.len(), 4)
-                );
-                let mut q = sqlx::query(&sql);
-                for ((topic, hour), (total, negative)) in chunk {
-                    q = q
-                        .bind(*topic)
-                        .bind(DbTime::from(*hour))
-                        .bind(*total)
-                        .bind(*negative);
-                }
-                q.execute(&mut *tx).await?;
-            }
+            write_topic_links!(pool, tx, links, hours);
             let mut counts: Vec<(i64, i64)> = counts.into_iter().collect();
             counts.sort_unstable();
             for (source, count) in counts {
@@ -992,6 +1107,99 @@ impl Store {
             tx.commit().await?;
         });
         Ok(ids)
+    }
+
+    /// Items stored pending, oldest first, at most `limit`: the analysis
+    /// stage's queue (every workspace's).
+    pub async fn pending_items(&self, limit: i64) -> Result<Vec<PendingItem>> {
+        let rows: Vec<PendingRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT i.id, i.workspace_id, i.source_id, i.source_title, s.url AS source_url, i.dedup_key, \
+                 i.url, i.title, i.body, i.author, i.lang, i.lang_hint, i.published_at \
+                 FROM veille_items i LEFT JOIN veille_sources s ON s.id = i.source_id \
+                 WHERE i.analysed = FALSE ORDER BY i.id LIMIT $1",
+            )
+            .bind(limit.max(0))
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(PendingItem::from).collect())
+    }
+
+    /// Records what the analysis stage found about pending items, in one
+    /// transaction: each item's language, sentiment and story, its topics
+    /// (those of its workspace) and their hourly volumes. An item no longer
+    /// pending (another worker analysed it first) or gone is left as it is.
+    /// Returns, in the order given, whether each was recorded.
+    pub async fn record_analyses(&self, analyses: &[ItemAnalysis]) -> Result<Vec<bool>> {
+        /// Rows per statement: 5 parameters a row.
+        const ROWS: usize = 200;
+        if analyses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut in_order: Vec<&ItemAnalysis> = analyses.iter().collect();
+        in_order.sort_by_key(|a| a.id);
+        let mut workspaces: Vec<i64> = analyses.iter().map(|a| a.workspace_id.0).collect();
+        workspaces.sort_unstable();
+        workspaces.dedup();
+        let mut recorded: HashSet<i64> = HashSet::with_capacity(analyses.len());
+        on_pool!(self, |pool| {
+            let mut tx = self.begin_write(pool).await?;
+            for chunk in in_order.chunks(ROWS) {
+                let sql = format!(
+                    "UPDATE veille_items SET lang = v.column2, polarity = v.column3, sentiment = v.column4, \
+                     cluster_id = v.column5, analysed = TRUE FROM (VALUES {}) AS v \
+                     WHERE veille_items.id = v.column1 AND veille_items.analysed = FALSE \
+                     RETURNING veille_items.id",
+                    rows_in_order(pool, chunk.len(), 5)
+                );
+                let mut q = sqlx::query_as::<_, (i64,)>(&sql);
+                for a in chunk {
+                    q = q
+                        .bind(a.id.0)
+                        .bind(a.lang.as_deref())
+                        .bind(a.polarity.as_str())
+                        .bind(a.sentiment)
+                        .bind(a.cluster_id);
+                }
+                recorded.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id,)| id));
+            }
+            let mut own: HashSet<(i64, i64)> = HashSet::new();
+            for &ws in &workspaces {
+                own.extend(
+                    sqlx::query_as::<_, (i64,)>(
+                        "SELECT id FROM veille_topics WHERE workspace_id = $1",
+                    )
+                    .bind(ws)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id,)| (ws, id)),
+                );
+            }
+            let mut links: Vec<(i64, i64, DateTime<Utc>)> = Vec::new();
+            let mut hours: HashMap<(i64, DateTime<Utc>), (i64, i64)> = HashMap::new();
+            for a in &in_order {
+                if recorded.contains(&a.id.0) {
+                    tally_topics(
+                        &own,
+                        a.workspace_id.0,
+                        a.id.0,
+                        &a.topics,
+                        a.published_at,
+                        a.polarity,
+                        &mut links,
+                        &mut hours,
+                    );
+                }
+            }
+            write_topic_links!(pool, tx, links, hours);
+            tx.commit().await?;
+        });
+        Ok(analyses
+            .iter()
+            .map(|a| recorded.contains(&a.id.0))
+            .collect())
     }
 
     /// Items of the workspace, newest first, with their topics, tags and
@@ -1338,8 +1546,9 @@ impl Store {
         Ok(rows.into_iter().map(|(t,)| t.0).collect())
     }
 
-    /// Recent items' (id → cluster key, text) of every workspace since `since`,
-    /// oldest first: what the worker's clusterers are seeded with at start.
+    /// Recent analysed items' (id → cluster key, text) of every workspace
+    /// since `since`, oldest first: what the worker's clusterers are seeded
+    /// with at start (a pending item gets its story when analysed).
     pub async fn recent_item_texts(
         &self,
         since: DateTime<Utc>,
@@ -1348,7 +1557,7 @@ impl Store {
         let rows: Vec<(i64, i64, String, String)> = on_pool!(self, |pool| {
             sqlx::query_as(
             "SELECT workspace_id, cluster_id, title, body FROM veille_items WHERE fetched_at >= $1 \
-             ORDER BY id LIMIT $2"
+             AND analysed = TRUE ORDER BY id LIMIT $2"
         )
         .bind(DbTime::from(since))
         .bind(limit.max(0))

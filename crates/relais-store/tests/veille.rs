@@ -12,7 +12,7 @@ use relais_core::veille::{
 };
 use relais_core::{ItemId, TopicId};
 use relais_store::{
-    hour_of, on_every_backend, FetchRecord, ItemBatch, ItemFilter, Store, StoreError,
+    hour_of, on_every_backend, FetchRecord, ItemAnalysis, ItemBatch, ItemFilter, Store, StoreError,
 };
 
 async fn workspace(store: &Store, slug: &str) -> Workspace {
@@ -43,6 +43,7 @@ fn item(key: &str, text: &str, topics: &[TopicId], polarity: Polarity) -> NewIte
         text: text.into(),
         author: None,
         lang: Some("fr".into()),
+        lang_hint: None,
         published_at: Utc.with_ymd_and_hms(2026, 11, 20, 10, 15, 0).unwrap(),
         date_issue: String::new(),
         polarity,
@@ -514,24 +515,28 @@ async fn item_batches_scenario(store: &Store) {
                 source: Some((a.id, "A")),
                 items: &from_a,
                 at,
+                pending: false,
             },
             ItemBatch {
                 workspace_id: ws.id,
                 source: Some((b.id, "B")),
                 items: &from_b,
                 at,
+                pending: false,
             },
             ItemBatch {
                 workspace_id: other.id,
                 source: Some((c.id, "C")),
                 items: &from_c,
                 at,
+                pending: false,
             },
             ItemBatch {
                 workspace_id: ws.id,
                 source: None,
                 items: &[],
                 at,
+                pending: false,
             },
         ])
         .await
@@ -585,4 +590,130 @@ async fn item_batches_scenario(store: &Store) {
 #[tokio::test]
 async fn item_batches_store_as_their_sources_one_by_one() {
     on_every_backend!(item_batches_scenario);
+}
+
+/// Store first, analyse later: items stored pending wait in the analysis
+/// queue without topics; recording their analysis gives them language,
+/// sentiment, story, topics and volumes once, and takes them off the queue.
+async fn pending_scenario(store: &Store) {
+    let sys = Actor::System("test");
+    let ws = workspace(store, "veille-p").await;
+    let src = store
+        .add_source(&sys, ws.id, &feed("https://p.test/rss"))
+        .await
+        .unwrap();
+    let t = store
+        .save_topic(&sys, ws.id, None, "Grève", VeilleKind::Trade, "grève")
+        .await
+        .unwrap();
+    let mut raw = item("p1", "grève", &[], Polarity::Neutral);
+    raw.lang = None;
+    raw.lang_hint = Some("fr".into());
+    let items = [raw, item("p2", "rien", &[], Polarity::Neutral)];
+    let at = Utc::now();
+    let ids = store
+        .store_item_batches(&[ItemBatch {
+            workspace_id: ws.id,
+            source: Some((src.id, "Le Fil")),
+            items: &items,
+            at,
+            pending: true,
+        }])
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    let (p1, p2) = (ids[0].unwrap(), ids[1].unwrap());
+    let pending = store.pending_items(10).await.unwrap();
+    assert_eq!(
+        pending.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![p1, p2],
+        "oldest first"
+    );
+    assert_eq!(pending[0].lang, None);
+    assert_eq!(pending[0].lang_hint.as_deref(), Some("fr"));
+    assert_eq!(pending[0].source_title, "Le Fil");
+    assert_eq!(pending[0].source_url.as_deref(), Some("https://p.test/rss"));
+    assert_eq!(pending[0].text, "grève");
+    assert_eq!(store.pending_items(1).await.unwrap().len(), 1, "limit");
+    assert_eq!(
+        store
+            .source(ws.id, src.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .items_total,
+        2
+    );
+    // Listed at once, without topics yet; not seeded into story clusters.
+    assert_eq!(store.item(ws.id, p1).await.unwrap().unwrap().topics, vec![]);
+    assert!(store
+        .recent_item_texts(at - Duration::hours(1), 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let analysis = ItemAnalysis {
+        id: p1,
+        workspace_id: ws.id,
+        lang: Some("fr".into()),
+        polarity: Polarity::Negative,
+        sentiment: -0.7,
+        cluster_id: 7,
+        topics: vec![t.id],
+        published_at: items[0].published_at,
+    };
+    let recorded = store
+        .record_analyses(std::slice::from_ref(&analysis))
+        .await
+        .unwrap();
+    assert_eq!(recorded, vec![true]);
+    let v = store.item(ws.id, p1).await.unwrap().unwrap();
+    assert_eq!(v.item.lang.as_deref(), Some("fr"));
+    assert_eq!(v.item.polarity, Polarity::Negative);
+    assert_eq!(v.item.cluster_id, 7);
+    assert_eq!(v.topics, vec![(t.id, "Grève".to_string())]);
+    assert_eq!(
+        store
+            .pending_items(10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect::<Vec<_>>(),
+        vec![p2]
+    );
+    // Recorded once: a second analysis of the same item (another worker's)
+    // changes nothing and counts nothing twice.
+    let again = ItemAnalysis {
+        polarity: Polarity::Positive,
+        ..analysis
+    };
+    assert_eq!(store.record_analyses(&[again]).await.unwrap(), vec![false]);
+    assert_eq!(
+        store.item(ws.id, p1).await.unwrap().unwrap().item.polarity,
+        Polarity::Negative
+    );
+    let hour = hour_of(items[0].published_at);
+    let volumes = store
+        .topics_volume(&[t.id], hour, hour + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        (volumes[&t.id][0].total, volumes[&t.id][0].negative),
+        (1, 1)
+    );
+    assert_eq!(
+        store
+            .recent_item_texts(at - Duration::hours(1), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn pending_items_wait_for_their_analysis_recorded_once() {
+    on_every_backend!(pending_scenario);
 }

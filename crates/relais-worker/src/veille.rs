@@ -1,16 +1,28 @@
 //! The veille worker: reads the sources that are due, politely, and turns
 //! what they publish into items (001 C1.1–C1.3).
 //!
-//! One pass: lease the due sources (one process at a time per source) →
-//! fetch each (conditional GET, caching hints, SSRF guard: `relais-fetch`;
-//! streams and timelines: `relais_connect::listen`) → normalise → drop the
-//! exact duplicates the workspace already has → analyse each new item
-//! (language, sentiment, topics through the workspace's one matcher, story
-//! cluster) → store them with their topics and hourly volumes in one
-//! transaction, shared with the other sources whose items are waiting to be
-//! written ([`write_loop`], a group commit) → index them for search (visible at once) → look for spikes
-//! in the topics they touched → record the fetch, its bytes and the next
-//! fetch time, and give the lease back.
+//! Two stages, side by side in [`VeilleWorker::run`]:
+//!
+//! 1. **Fetch** ([`VeilleWorker::fetch_pass`]): lease the due sources (one
+//!    process at a time per source; more are leased as slots free up) →
+//!    fetch each (conditional GET, caching hints, SSRF guard:
+//!    `relais-fetch`; streams and timelines: `relais_connect::listen`) →
+//!    parse (on a blocking thread) and normalise → drop the exact duplicates
+//!    the workspace already has → store the new items *pending*, in one
+//!    transaction shared with the other sources whose items are waiting to
+//!    be written ([`write_loop`], a group commit): they are listed at once →
+//!    record the fetch, its bytes and the next fetch time, and give the
+//!    lease back.
+//! 2. **Analysis** ([`VeilleWorker::analyse_pending`], woken when items are
+//!    stored): read the pending items in batches → language, sentiment,
+//!    topics through the workspace's one matcher (across the cores), story
+//!    cluster → record them with their topics and hourly volumes in one
+//!    transaction → index them for search → look for spikes in the topics
+//!    they touched. A crash between the stages leaves items pending, and
+//!    the next run analyses them; an item is recorded once even if two
+//!    workers analyse it.
+//!
+//! [`VeilleWorker::pass`] runs one of each, for tests and the CLI.
 //!
 //! A failure is recorded on the source with its reason and backs off; a
 //! source failing for `dead_after_days` is disabled and the team told. A
@@ -26,9 +38,9 @@ use relais_core::veille::{AlertKind, NewItem, Polarity, Source, SourceKind, Sour
 use relais_core::{ItemId, SourceId, TopicId, WorkspaceId};
 use relais_fetch::{schedule, FeedItem, FetchError, Fetched, Fetcher, Validators};
 use relais_search::{ItemDoc, SearchIndex};
-use relais_store::{hour_of, FetchRecord, ItemBatch, Store, StoreError};
+use relais_store::{hour_of, FetchRecord, ItemAnalysis, ItemBatch, PendingItem, Store, StoreError};
 use relais_veille::{
-    detect_lang, detect_spike, ClusterParams, Clusterer, Document, HourCounts, Matcher, Scratch,
+    detect_spike, ClusterParams, Clusterer, Document, HourCounts, Matcher, Scratch,
     SentimentAnalyzer, SpikeConfig, Topic,
 };
 use std::collections::{HashMap, HashSet};
@@ -222,6 +234,21 @@ pub struct VeilleWorker {
     memory: Arc<Mutex<Memory>>,
     commits: Arc<Commits>,
     writer: Arc<std::sync::OnceLock<mpsc::UnboundedSender<WriteJob>>>,
+    /// Wakes the analysis stage when items were stored.
+    wake: Arc<tokio::sync::Notify>,
+    /// One analysis run at a time.
+    analysing: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Pending items analysed per batch (one read, one write transaction, one
+/// index commit).
+const ANALYSIS_BATCH: usize = 500;
+
+/// What one run of the analysis stage did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysed {
+    pub items: usize,
+    pub alerts: usize,
 }
 
 /// The search index's grouped commits: additions are numbered, and the last
@@ -278,6 +305,7 @@ async fn write_loop(store: Store, mut jobs: mpsc::UnboundedReceiver<WriteJob>) {
                 source: j.source.as_ref().map(|(id, label)| (*id, label.as_str())),
                 items: &j.items,
                 at: j.at,
+                pending: true,
             })
             .collect();
         let written = store.store_item_batches(&batches).await;
@@ -296,15 +324,28 @@ async fn write_loop(store: Store, mut jobs: mpsc::UnboundedReceiver<WriteJob>) {
             Err(e) => {
                 tracing::warn!(error = %e, sources = group.len(), "veille: a group write failed; writing each source alone");
                 for job in group {
-                    let source = job.source.as_ref().map(|(id, label)| (*id, label.as_str()));
-                    let ids = store
-                        .store_items(job.workspace_id, source, &job.items, job.at)
-                        .await;
+                    let ids = store_pending(&store, &job).await;
                     let _ = job.reply.send((job.items, ids));
                 }
             }
         }
     }
+}
+
+/// One job's items written alone, pending.
+async fn store_pending(store: &Store, job: &WriteJob) -> Result<Vec<Option<ItemId>>, StoreError> {
+    let batch = ItemBatch {
+        workspace_id: job.workspace_id,
+        source: job.source.as_ref().map(|(id, label)| (*id, label.as_str())),
+        items: &job.items,
+        at: job.at,
+        pending: true,
+    };
+    Ok(store
+        .store_item_batches(std::slice::from_ref(&batch))
+        .await?
+        .pop()
+        .unwrap_or_default())
 }
 
 /// The story key of a new item: stable for its dedup key, so the clusterer
@@ -340,20 +381,30 @@ impl VeilleWorker {
             memory: Arc::new(Mutex::new(Memory::default())),
             commits: Arc::new(Commits::default()),
             writer: Arc::new(std::sync::OnceLock::new()),
+            wake: Arc::new(tokio::sync::Notify::new()),
+            analysing: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
-    /// Runs until `cancel`: each pass takes the due sources; an idle worker
-    /// looks again every `poll`.
+    /// Runs until `cancel`, in two stages side by side: fetch passes take
+    /// the due sources and store their new items pending (an idle worker
+    /// looks again every `poll`); the analysis stage analyses pending items
+    /// as soon as some are stored (and every `poll`, for items a crash left
+    /// pending).
     pub async fn run(&self, cancel: CancellationToken) {
         if let Err(e) = self.seed_clusters().await {
             tracing::error!(error = %e, "veille: could not read recent items for story clusters");
         }
+        let analysis = {
+            let me = self.clone();
+            let cancel = cancel.clone();
+            tokio::spawn(async move { me.analysis_loop(cancel).await })
+        };
         loop {
             if cancel.is_cancelled() {
-                return;
+                break;
             }
-            let worked = match self.pass(Utc::now(), &cancel).await {
+            let worked = match self.fetch_pass(Utc::now(), &cancel).await {
                 Ok(p) => p.sources > 0,
                 Err(e) => {
                     tracing::error!(error = %e, "veille pass failed");
@@ -362,9 +413,29 @@ impl VeilleWorker {
             };
             if !worked {
                 tokio::select! {
-                    _ = cancel.cancelled() => return,
+                    _ = cancel.cancelled() => break,
                     _ = tokio::time::sleep(self.options.poll) => {}
                 }
+            }
+        }
+        if let Err(e) = analysis.await {
+            tracing::error!(error = %e, "veille: the analysis stage stopped");
+        }
+    }
+
+    /// The analysis stage of [`VeilleWorker::run`].
+    async fn analysis_loop(&self, cancel: CancellationToken) {
+        loop {
+            if cancel.is_cancelled() {
+                return;
+            }
+            if let Err(e) = self.analyse_pending(Utc::now()).await {
+                tracing::error!(error = %e, "veille: analysing new items failed");
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.options.poll) => {}
             }
         }
     }
@@ -385,23 +456,34 @@ impl VeilleWorker {
         Ok(())
     }
 
-    /// One pass: every source due at `now` (up to `concurrency` at a time),
-    /// read and recorded on a clock that starts at `now`.
+    /// One pass of both stages: [`VeilleWorker::fetch_pass`], then
+    /// [`VeilleWorker::analyse_pending`] on the same clock, so that the new
+    /// items are analysed, indexed and spike-checked when it returns.
     pub async fn pass(
+        &self,
+        now: DateTime<Utc>,
+        cancel: &CancellationToken,
+    ) -> Result<VeillePass, StoreError> {
+        let clock = Clock {
+            offset: now - Utc::now(),
+        };
+        let mut pass = self.fetch_pass(now, cancel).await?;
+        pass.alerts += self.analyse_pending(clock.now()).await?.alerts;
+        Ok(pass)
+    }
+
+    /// One fetch pass: every source due at `now` (up to `concurrency` at a
+    /// time, until none is left), read, its new items stored pending, and
+    /// recorded, on a clock that starts at `now`.
+    pub async fn fetch_pass(
         &self,
         now: DateTime<Utc>,
         cancel: &CancellationToken,
     ) -> Result<VeillePass, StoreError> {
         let lease = ChronoDuration::from_std(self.options.lease)
             .unwrap_or_else(|_| ChronoDuration::seconds(120));
-        let due = self
-            .store
-            .lease_due_sources(&self.id, now, lease, self.options.concurrency as i64)
-            .await?;
-        let mut pass = VeillePass {
-            sources: due.len(),
-            ..VeillePass::default()
-        };
+        let slots = self.options.concurrency.max(1);
+        let mut pass = VeillePass::default();
         // The pass runs on its own clock: `now` as given, advancing with
         // real time (items, fetch records, back-off and the dead-source
         // check all read it), so a pass asked for at a later instant behaves
@@ -409,17 +491,49 @@ impl VeilleWorker {
         let clock = Clock {
             offset: now - Utc::now(),
         };
+        // Sources are leased as slots free up (once half of them are free,
+        // to keep the leases few), not in rounds that wait for their slowest
+        // source: the next sources are fetched and parsed while the last
+        // ones are written. Only sources due at `now` are leased, so a
+        // source read in this pass (its next fetch is later) is not read
+        // again in it.
         let mut tasks = JoinSet::new();
-        for source in due {
-            let me = self.clone();
-            let cancel = cancel.clone();
-            tasks.spawn(async move { me.read_source(source, clock, &cancel).await });
-        }
-        while let Some(done) = tasks.join_next().await {
+        let mut exhausted = false;
+        loop {
+            if !exhausted && tasks.len() <= slots / 2 {
+                let want = slots - tasks.len();
+                let due = if cancel.is_cancelled() {
+                    Ok(Vec::new())
+                } else {
+                    self.store
+                        .lease_due_sources(&self.id, now, lease, want as i64)
+                        .await
+                };
+                match due {
+                    Ok(due) => {
+                        exhausted = due.len() < want;
+                        pass.sources += due.len();
+                        for source in due {
+                            let me = self.clone();
+                            let cancel = cancel.clone();
+                            tasks
+                                .spawn(async move { me.read_source(source, clock, &cancel).await });
+                        }
+                    }
+                    // The sources already leased are finished first.
+                    Err(e) if !tasks.is_empty() => {
+                        tracing::error!(error = %e, "veille: leasing due sources failed");
+                        exhausted = true;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            let Some(done) = tasks.join_next().await else {
+                break;
+            };
             match done {
                 Ok(Ok(r)) => {
                     pass.new_items += r.new_items;
-                    pass.alerts += r.alerts;
                     pass.failed += usize::from(r.failed);
                 }
                 Ok(Err(e)) => {
@@ -459,7 +573,6 @@ impl VeilleWorker {
         let (mut rec, publications, retry_after) = match read {
             Ok(r) => {
                 outcome.new_items = r.new_items;
-                outcome.alerts = r.alerts;
                 more = r.more;
                 (r.record, r.publications, None)
             }
@@ -598,7 +711,7 @@ impl VeilleWorker {
                     .map(|item| RawItem::from_feed(item, feed.lang.as_deref()))
                     .map(|raw| raw.scoped_to(source))
                     .collect();
-                let (new_items, alerts) = self
+                let new_items = self
                     .ingest(source, &raws, now)
                     .await
                     .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
@@ -618,7 +731,6 @@ impl VeilleWorker {
                     },
                     publications,
                     new_items,
-                    alerts,
                     more: false,
                 })
             }
@@ -652,7 +764,6 @@ impl VeilleWorker {
         let text = relais_fetch::watch::extract_text(&html, &source.selector)
             .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
         let mut new_items = 0;
-        let mut alerts = 0;
         if let Some(old) = &source.page_text {
             if *old != text {
                 let diff = relais_fetch::watch::diff(old, &text);
@@ -678,7 +789,7 @@ impl VeilleWorker {
                     published_at: Some(now),
                     date_issue: String::new(),
                 };
-                (new_items, alerts) = self
+                new_items = self
                     .ingest(source, &[raw], now)
                     .await
                     .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
@@ -699,7 +810,6 @@ impl VeilleWorker {
             },
             publications: Vec::new(),
             new_items,
-            alerts,
             more: false,
         })
     }
@@ -712,7 +822,7 @@ impl VeilleWorker {
         let instance = parse_url(&source.url)?;
         let mut cursor = source.cursor.clone();
         let mut publications: Vec<DateTime<Utc>> = Vec::new();
-        let (mut new_items, mut alerts) = (0, 0);
+        let mut new_items = 0;
         let mut more = false;
         for _ in 0..MASTODON_PAGES {
             let page = match source.kind {
@@ -734,12 +844,10 @@ impl VeilleWorker {
             .map_err(ReadError::listen)?;
             publications.extend(page.posts.iter().filter_map(|p| p.created_at));
             let raws: Vec<RawItem> = page.posts.into_iter().rev().map(RawItem::from).collect();
-            let (n, a) = self
+            new_items += self
                 .ingest(source, &raws, now)
                 .await
                 .map_err(|e| ReadError::new(e.to_string(), 0))?;
-            new_items += n;
-            alerts += a;
             if page.newest_id.is_some() {
                 cursor = page.newest_id;
             }
@@ -759,7 +867,6 @@ impl VeilleWorker {
             },
             publications,
             new_items,
-            alerts,
             more,
         })
     }
@@ -783,7 +890,7 @@ impl VeilleWorker {
         // the session records it.
         let mut last_cursor = cursor;
         let mut flush_at = tokio::time::Instant::now() + Duration::from_secs(1);
-        let (mut new_items, mut alerts) = (0, 0);
+        let mut new_items = 0;
         let mut ended: Option<ReadError> = None;
         loop {
             let next = tokio::select! {
@@ -806,24 +913,20 @@ impl VeilleWorker {
             }
             if tokio::time::Instant::now() >= flush_at || batch.len() >= 500 {
                 if !batch.is_empty() {
-                    let (n, a) = self
+                    new_items += self
                         .ingest(source, &batch, clock.now())
                         .await
                         .map_err(|e| ReadError::new(e.to_string(), 0))?;
-                    new_items += n;
-                    alerts += a;
                     batch.clear();
                 }
                 flush_at = tokio::time::Instant::now() + Duration::from_secs(1);
             }
         }
         if !batch.is_empty() {
-            let (n, a) = self
+            new_items += self
                 .ingest(source, &batch, clock.now())
                 .await
                 .map_err(|e| ReadError::new(e.to_string(), 0))?;
-            new_items += n;
-            alerts += a;
         }
         let wire_bytes = stream.bytes();
         stream.close().await;
@@ -844,85 +947,171 @@ impl VeilleWorker {
                 record,
                 publications: Vec::new(),
                 new_items,
-                alerts,
                 more: false,
             }),
         }
     }
 
-    /// Analyses and stores the items of a source that the workspace does not
-    /// have yet; indexes them; looks for spikes. Returns (new items, new
-    /// alerts).
+    /// Stores the items of a source that the workspace does not have yet,
+    /// pending: the analysis stage ([`VeilleWorker::analyse_pending`]) gives
+    /// them their language, sentiment, topics and story, indexes them and
+    /// looks for spikes; it is woken now. Returns how many were stored.
     pub async fn ingest(
         &self,
         source: &Source,
         raws: &[RawItem],
         now: DateTime<Utc>,
-    ) -> Result<(usize, usize), StoreError> {
+    ) -> Result<usize, StoreError> {
         let ws = source.workspace_id;
         let keys: Vec<String> = raws.iter().map(|r| r.dedup_key.clone()).collect();
         let known = self.store.known_dedup_keys(ws, &keys).await?;
         let mut seen = HashSet::new();
-        let fresh: Vec<&RawItem> = raws
+        let items: Vec<NewItem> = raws
             .iter()
             .filter(|r| !known.contains(&r.dedup_key) && seen.insert(r.dedup_key.as_str()))
+            .map(|raw| pending_item(raw, now))
             .collect();
-        if fresh.is_empty() {
-            return Ok((0, 0));
+        if items.is_empty() {
+            return Ok(0);
         }
-        let compiled = self.matcher(ws).await?;
-        let site = Url::parse(&source.url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_default();
-        let label = source.label();
-        // Language, sentiment and topics depend on the item alone: they run
-        // here, on this source's task, alongside the other sources'.
-        let context = Context {
-            compiled: &compiled,
-            site: &site,
-            source: &label,
-            now,
-        };
-        let mut scratch = Scratch::new();
-        let mut hits = Vec::new();
-        let (mut items, wholes): (Vec<NewItem>, Vec<String>) = fresh
-            .iter()
-            .map(|raw| analyse(raw, &context, &mut scratch, &mut hits))
-            .unzip();
-        // Stories: the workspace's clusterer, one source at a time.
-        {
-            let mut memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
-            let clusterer = memory
-                .clusterers
-                .entry(ws)
-                .or_insert_with(|| Clusterer::new(ClusterParams::default()));
-            for (item, whole) in items.iter_mut().zip(&wholes) {
-                item.cluster_id = clusterer.add(story_key(ws, &item.dedup_key), whole).0 as i64;
+        let (_, ids) = self
+            .write_items(ws, Some((source.id, source.label())), items, now)
+            .await;
+        let stored = ids?.iter().flatten().count();
+        if stored > 0 {
+            self.wake.notify_one();
+        }
+        Ok(stored)
+    }
+
+    /// The analysis stage: analyses every pending item (of every
+    /// workspace), oldest first, in batches of [`ANALYSIS_BATCH`]: language,
+    /// sentiment, topics through the workspace's matcher, story; records
+    /// them with their topics and hourly volumes, indexes them (searchable
+    /// when this returns) and looks for spikes in the topics they touched,
+    /// on the clock `now`. One run at a time in a process; items another
+    /// process analysed first are skipped. A crash leaves items pending,
+    /// analysed by the next run.
+    pub async fn analyse_pending(&self, now: DateTime<Utc>) -> Result<Analysed, StoreError> {
+        let _turn = self.analysing.lock().await;
+        let mut done = Analysed::default();
+        loop {
+            let pending = self.store.pending_items(ANALYSIS_BATCH as i64).await?;
+            let full = pending.len() == ANALYSIS_BATCH;
+            if pending.is_empty() {
+                break;
+            }
+            let (items, alerts) = self.analyse_batch(pending, now).await?;
+            done.items += items;
+            done.alerts += alerts;
+            // A batch of which nothing was recorded (another process took
+            // it) ends the run rather than reading it again.
+            if !full || items == 0 {
+                break;
             }
         }
-        drop(wholes);
-        let (items, ids) = self
-            .write_items(ws, Some((source.id, label.clone())), items, now)
-            .await;
-        let ids = ids?;
-        let mut touched: Vec<TopicId> = items
-            .iter()
-            .zip(&ids)
-            .filter(|(_, id)| id.is_some())
-            .flat_map(|(item, _)| item.topics.iter().copied())
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
-        let docs: Vec<ItemDoc> = items
-            .into_iter()
-            .zip(&ids)
-            .filter_map(|(item, id)| id.map(|id| new_item_doc(ws, source.id, id, item)))
-            .collect();
-        let stored = docs.len();
+        Ok(done)
+    }
+
+    async fn analyse_batch(
+        &self,
+        pending: Vec<PendingItem>,
+        now: DateTime<Utc>,
+    ) -> Result<(usize, usize), StoreError> {
+        let mut matchers: HashMap<WorkspaceId, Arc<Compiled>> = HashMap::new();
+        let mut workspaces: Vec<WorkspaceId> = pending.iter().map(|p| p.workspace_id).collect();
+        workspaces.sort_unstable();
+        workspaces.dedup();
+        for ws in workspaces {
+            matchers.insert(ws, self.matcher(ws).await?);
+        }
+        // Language, sentiment, the matcher and the clusterer are CPU work:
+        // on a blocking thread, so the runtime stays free for the fetches,
+        // and the items split across the cores (each item's analysis is its
+        // own); then the stories, in the order the items were stored.
+        let memory = Arc::clone(&self.memory);
+        let work = tokio::task::spawn_blocking(move || {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let part = pending.len().div_ceil(threads).max(1);
+            let matchers = &matchers;
+            let analysed: Vec<(ItemAnalysis, String, u64)> = std::thread::scope(|scope| {
+                let parts: Vec<_> = pending
+                    .chunks(part)
+                    .map(|items| {
+                        scope.spawn(move || {
+                            let mut scratch = Scratch::new();
+                            let mut hits = Vec::new();
+                            items
+                                .iter()
+                                .filter_map(|p| {
+                                    let compiled = matchers.get(&p.workspace_id)?;
+                                    let (a, whole) = analyse(p, compiled, &mut scratch, &mut hits);
+                                    Some((a, whole, story_key(p.workspace_id, &p.dedup_key)))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                parts
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            let mut analyses = Vec::with_capacity(analysed.len());
+            let mut memory = memory.lock().unwrap_or_else(|p| p.into_inner());
+            for (mut a, whole, key) in analysed {
+                let clusterer = memory
+                    .clusterers
+                    .entry(a.workspace_id)
+                    .or_insert_with(|| Clusterer::new(ClusterParams::default()));
+                a.cluster_id = clusterer.add(key, &whole).0 as i64;
+                analyses.push(a);
+            }
+            (pending, analyses)
+        })
+        .await;
+        let (pending, analyses) = match work {
+            Ok(done) => done,
+            Err(e) => return Err(StoreError::Stopped(format!("veille analysis: {e}"))),
+        };
+        let recorded = self.store.record_analyses(&analyses).await?;
+        let mut touched: HashMap<WorkspaceId, Vec<TopicId>> = HashMap::new();
+        let mut docs = Vec::with_capacity(analyses.len());
+        let mut pending: HashMap<ItemId, PendingItem> =
+            pending.into_iter().map(|p| (p.id, p)).collect();
+        for (a, ok) in analyses.into_iter().zip(recorded) {
+            let Some(p) = pending.remove(&a.id).filter(|_| ok) else {
+                continue;
+            };
+            touched
+                .entry(p.workspace_id)
+                .or_default()
+                .extend(a.topics.iter().copied());
+            docs.push(ItemDoc {
+                item_id: p.id.0,
+                workspace_id: p.workspace_id.0,
+                source_id: p.source_id.map_or(0, |s| s.0),
+                topic_ids: a.topics.iter().map(|t| t.0).collect(),
+                title: p.title,
+                text: p.text,
+                author: p.author,
+                url: p.url,
+                lang: a.lang,
+                sentiment: Some(search_sentiment(a.polarity)),
+                published_at: p.published_at,
+            });
+        }
+        let analysed = docs.len();
         self.index_docs(docs).await;
-        let alerts = self.check_spikes(ws, &touched, now).await?;
-        Ok((stored, alerts))
+        let mut alerts = 0;
+        let mut touched: Vec<(WorkspaceId, Vec<TopicId>)> = touched.into_iter().collect();
+        touched.sort_unstable_by_key(|(ws, _)| *ws);
+        for (ws, mut topics) in touched {
+            topics.sort_unstable();
+            topics.dedup();
+            alerts += self.check_spikes(ws, &topics, now).await?;
+        }
+        Ok((analysed, alerts))
     }
 
     /// Stores a source's new items through the group writer; gives them
@@ -949,8 +1138,7 @@ impl VeilleWorker {
         };
         if let Err(mpsc::error::SendError(job)) = writer.send(job) {
             // The writer is gone (its runtime shut down): write directly.
-            let source = job.source.as_ref().map(|(id, label)| (*id, label.as_str()));
-            let ids = self.store.store_items(ws, source, &job.items, at).await;
+            let ids = store_pending(&self.store, &job).await;
             return (job.items, ids);
         }
         match answer.await {
@@ -960,8 +1148,8 @@ impl VeilleWorker {
             // read again later and its items deduplicated then.
             Err(_) => (
                 Vec::new(),
-                Err(StoreError::Unsupported(
-                    "the veille item writer stopped before answering",
+                Err(StoreError::Stopped(
+                    "the veille item writer stopped before answering".into(),
                 )),
             ),
         }
@@ -1197,54 +1385,68 @@ impl VeilleWorker {
     }
 }
 
-/// What analysing an item needs to know about where it comes from.
-struct Context<'a> {
-    compiled: &'a Compiled,
-    site: &'a str,
-    source: &'a str,
-    now: DateTime<Utc>,
+/// A new item as stage one stores it: normalised, pending analysis.
+fn pending_item(raw: &RawItem, now: DateTime<Utc>) -> NewItem {
+    NewItem {
+        dedup_key: raw.dedup_key.clone(),
+        url: raw.url.clone(),
+        canonical_url: raw.canonical_url.clone(),
+        title: raw.title.clone(),
+        text: raw.text.clone(),
+        author: raw.author.clone(),
+        lang: raw.lang.clone(),
+        lang_hint: raw.feed_lang.clone().flatten(),
+        published_at: raw.published_at.unwrap_or(now).min(now),
+        date_issue: raw.date_issue.clone(),
+        polarity: Polarity::Neutral,
+        sentiment: 0.0,
+        cluster_id: 0,
+        topics: Vec::new(),
+    }
 }
 
-/// Turns a raw item into an item to store: language, sentiment, topics. The
-/// story (`cluster_id`) is left for the caller, which holds the workspace's
+/// Analyses a pending item: language (the item's own, else detected from
+/// its title and text, else its feed's), sentiment, topics. The story
+/// (`cluster_id`) is left for the caller, which holds the workspace's
 /// clusterer; the title and text joined, as the clusterer reads them, come
-/// with the item.
+/// with the analysis.
 fn analyse(
-    raw: &RawItem,
-    cx: &Context<'_>,
+    p: &PendingItem,
+    compiled: &Compiled,
     scratch: &mut Scratch,
     hits: &mut Vec<usize>,
-) -> (NewItem, String) {
-    let (compiled, now) = (cx.compiled, cx.now);
-    let whole = if raw.title.is_empty() {
-        raw.text.clone()
+) -> (ItemAnalysis, String) {
+    let whole = if p.title.is_empty() {
+        p.text.clone()
     } else {
-        format!("{}\n{}", raw.title, raw.text)
+        format!("{}\n{}", p.title, p.text)
     };
-    let lang = raw
+    let lang = p
         .lang
         .clone()
-        .or_else(|| {
-            let feed_lang = raw.feed_lang.as_ref()?;
-            relais_fetch::item_lang(&raw.title, &raw.text, feed_lang.as_deref())
-        })
-        .or_else(|| detect_lang(&whole).map(|l| l.code().to_string()));
+        .or_else(|| relais_fetch::item_lang(&p.title, &p.text, p.lang_hint.as_deref()));
     let sentiment = SentimentAnalyzer::shared().analyze(
         &whole,
         relais_veille::sentiment::Lang::for_code(lang.as_deref().unwrap_or("en")),
     );
-    let item_site = raw
+    let host = |u: &str| {
+        Url::parse(u)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+    };
+    let site = p
         .url
         .as_deref()
-        .and_then(|u| Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(str::to_string));
+        .and_then(host)
+        .or_else(|| p.source_url.as_deref().and_then(host))
+        .unwrap_or_default();
     let doc = Document {
-        title: &raw.title,
-        text: &raw.text,
-        author: raw.author.as_deref().unwrap_or(""),
-        site: item_site.as_deref().unwrap_or(cx.site),
+        title: &p.title,
+        text: &p.text,
+        author: p.author.as_deref().unwrap_or(""),
+        site: &site,
         lang: lang.as_deref().unwrap_or(""),
-        source: cx.source,
+        source: &p.source_title,
     };
     hits.clear();
     compiled.matcher.matches(&doc, scratch, hits);
@@ -1252,40 +1454,17 @@ fn analyse(
         .iter()
         .filter_map(|i| compiled.topics.get(*i).copied())
         .collect();
-    let item = NewItem {
-        dedup_key: raw.dedup_key.clone(),
-        url: raw.url.clone(),
-        canonical_url: raw.canonical_url.clone(),
-        title: raw.title.clone(),
-        text: raw.text.clone(),
-        author: raw.author.clone(),
+    let analysis = ItemAnalysis {
+        id: p.id,
+        workspace_id: p.workspace_id,
         lang,
-        published_at: raw.published_at.unwrap_or(now).min(now),
-        date_issue: raw.date_issue.clone(),
         polarity: Polarity::parse(sentiment.polarity.as_str()).unwrap_or(Polarity::Neutral),
         sentiment: sentiment.score,
         cluster_id: 0,
         topics,
+        published_at: p.published_at,
     };
-    (item, whole)
-}
-
-/// A just-stored item as the search index takes it (what [`item_doc`] gives
-/// from the store, without reading it back).
-fn new_item_doc(ws: WorkspaceId, source: SourceId, id: ItemId, item: NewItem) -> ItemDoc {
-    ItemDoc {
-        item_id: id.0,
-        workspace_id: ws.0,
-        source_id: source.0,
-        topic_ids: item.topics.iter().map(|t| t.0).collect(),
-        title: item.title,
-        text: item.text,
-        author: item.author,
-        url: item.url,
-        lang: item.lang,
-        sentiment: Some(search_sentiment(item.polarity)),
-        published_at: item.published_at,
-    }
+    (analysis, whole)
 }
 
 fn search_sentiment(p: Polarity) -> relais_search::Sentiment {
@@ -1333,7 +1512,6 @@ impl Clock {
 #[derive(Debug, Default)]
 struct SourceOutcome {
     new_items: usize,
-    alerts: usize,
     failed: bool,
 }
 
@@ -1355,7 +1533,6 @@ struct Read {
     record: Record,
     publications: Vec<DateTime<Utc>>,
     new_items: usize,
-    alerts: usize,
     /// More is waiting at the source now (a timeline's pages): read it
     /// again at once.
     more: bool,
@@ -1382,7 +1559,6 @@ impl Read {
             },
             publications: Vec::new(),
             new_items: 0,
-            alerts: 0,
             more: false,
         }
     }

@@ -173,31 +173,57 @@ async fn world(store: &Store, slug: &str, mailer: Option<relais_mail::Mailer>) -
             .await
             .unwrap();
     }
-    let mut fetch = relais_fetch::FetchOptions::new("https://relais.test");
-    fetch.address_policy.allow_loopback = true;
-    let fetcher = relais_fetch::Fetcher::new(fetch).unwrap();
     let index = Arc::new(SearchIndex::in_ram().unwrap());
-    let i18n = Arc::new(relais_i18n::I18n::new().unwrap());
-    let mut options = VeilleOptions::from_config(&relais_config::VeilleConfig {
-        allow_private_addresses: true,
-        ..relais_config::VeilleConfig::default()
-    });
-    options.spike.min_count = 10;
-    let worker = VeilleWorker::new(
-        store.clone(),
-        fetcher,
-        Some(Arc::clone(&index)),
-        Notifier::new(mailer, i18n, "https://relais.test"),
-        options,
-        "test-worker",
-    )
-    .unwrap();
+    let worker = make_worker(store, Arc::clone(&index), mailer);
     World {
         ws,
         cm,
         index,
         worker,
     }
+}
+
+/// A veille worker on `store` and `index`, as the tests' world has it.
+fn make_worker(
+    store: &Store,
+    index: Arc<SearchIndex>,
+    mailer: Option<relais_mail::Mailer>,
+) -> VeilleWorker {
+    make_worker_with(
+        store,
+        index,
+        mailer,
+        relais_config::VeilleConfig::default().concurrency as usize,
+    )
+}
+
+/// The same, reading `concurrency` sources at a time.
+fn make_worker_with(
+    store: &Store,
+    index: Arc<SearchIndex>,
+    mailer: Option<relais_mail::Mailer>,
+    concurrency: usize,
+) -> VeilleWorker {
+    let mut fetch = relais_fetch::FetchOptions::new("https://relais.test");
+    fetch.address_policy.allow_loopback = true;
+    let fetcher = relais_fetch::Fetcher::new(fetch).unwrap();
+    let i18n = Arc::new(relais_i18n::I18n::new().unwrap());
+    let mut options = VeilleOptions::from_config(&relais_config::VeilleConfig {
+        allow_private_addresses: true,
+        ..relais_config::VeilleConfig::default()
+    });
+    options.spike.min_count = 10;
+    options.concurrency = concurrency;
+    options.poll = std::time::Duration::from_millis(200);
+    VeilleWorker::new(
+        store.clone(),
+        fetcher,
+        Some(index),
+        Notifier::new(mailer, i18n, "https://relais.test"),
+        options,
+        "test-worker",
+    )
+    .unwrap()
 }
 
 async fn feeds_scenario(store: &Store) {
@@ -494,7 +520,8 @@ async fn serve_many(Path(n): Path<usize>) -> impl IntoResponse {
 /// Sources read in one pass are written together (the worker's group
 /// writer puts the items of the sources that finish at once in one
 /// transaction): each item is stored once, the first source keeps the
-/// shared article, every source's count and the index agree.
+/// shared article, every source's count and the index agree. A pass reads
+/// every due source, four at a time here, leasing more as slots free up.
 async fn many_sources_scenario(store: &Store) {
     const FEEDS: usize = 16;
     let w = world(store, "veille-many", None).await;
@@ -513,8 +540,8 @@ async fn many_sources_scenario(store: &Store) {
             .await
             .unwrap();
     }
-    let pass = w
-        .worker
+    let narrow = make_worker_with(store, Arc::clone(&w.index), None, 4);
+    let pass = narrow
         .pass(Utc::now(), &CancellationToken::new())
         .await
         .unwrap();
@@ -553,8 +580,7 @@ async fn many_sources_scenario(store: &Store) {
             .await
             .unwrap();
     }
-    let again = w
-        .worker
+    let again = narrow
         .pass(Utc::now(), &CancellationToken::new())
         .await
         .unwrap();
@@ -564,4 +590,116 @@ async fn many_sources_scenario(store: &Store) {
 #[tokio::test]
 async fn sources_read_together_store_each_item_once() {
     on_every_backend!(many_sources_scenario);
+}
+
+/// Store first, analyse later: a fetch pass stores the new items at once,
+/// listed but pending (no topics, not searchable); the analysis stage, in
+/// any worker (here one started after a "crash", with nothing in memory),
+/// gives them their topics and indexes them; and the running worker does
+/// both stages by itself.
+async fn stages_scenario(store: &Store) {
+    let w = world(store, "veille-stages", None).await;
+    let me = Actor::user(&w.cm);
+    let feeds = Arc::new(Feeds::default());
+    let now = Utc::now();
+    let news = |n: usize| {
+        let items: Vec<_> = (1..=n)
+            .map(|i| {
+                (
+                    format!("s{i}"),
+                    format!("Grève numéro {i}"),
+                    format!(
+                        "La grève des boulangers continue dans tout le quartier et les habitants \
+                         attendent toujours une solution de la mairie, marqueur{i}."
+                    ),
+                    now - Duration::hours(1),
+                )
+            })
+            .collect();
+        rss(&items)
+    };
+    *feeds.news.lock().unwrap() = news(2);
+    let base = start_server(Arc::clone(&feeds)).await;
+    let src = store
+        .add_source(&me, w.ws.id, &feed_source(format!("{base}/news.xml")))
+        .await
+        .unwrap();
+
+    let cancel = CancellationToken::new();
+    let p = w.worker.fetch_pass(Utc::now(), &cancel).await.unwrap();
+    assert_eq!((p.sources, p.new_items), (1, 2));
+    let items = all_items(store, &w).await;
+    assert_eq!(items.len(), 2, "listed as soon as stored");
+    assert!(
+        items.iter().all(|v| v.topics.is_empty()),
+        "not analysed yet"
+    );
+    assert_eq!(w.index.doc_count().unwrap(), 0, "not indexed yet");
+    assert_eq!(store.pending_items(10).await.unwrap().len(), 2);
+
+    let restarted = make_worker(store, Arc::clone(&w.index), None);
+    let done = restarted.analyse_pending(Utc::now()).await.unwrap();
+    assert_eq!(done.items, 2);
+    assert!(store.pending_items(10).await.unwrap().is_empty());
+    let items = all_items(store, &w).await;
+    assert!(
+        items
+            .iter()
+            .all(|v| v.topics.len() == 1 && v.topics[0].1 == "Grèves"),
+        "{:?}",
+        items.iter().map(|v| &v.topics).collect::<Vec<_>>()
+    );
+    assert!(
+        items.iter().all(|v| v.item.lang.as_deref() == Some("fr")),
+        "{:?}",
+        items.iter().map(|v| &v.item.lang).collect::<Vec<_>>()
+    );
+    assert_eq!(w.index.doc_count().unwrap(), 2);
+    assert_eq!(
+        restarted.analyse_pending(Utc::now()).await.unwrap().items,
+        0,
+        "nothing analysed twice"
+    );
+
+    // The running worker: a third item is fetched, analysed and searchable
+    // with no call from outside.
+    *feeds.news.lock().unwrap() = news(3);
+    store
+        .set_source_enabled(&me, w.ws.id, src.id, true)
+        .await
+        .unwrap();
+    let running = {
+        let worker = w.worker.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move { worker.run(cancel).await })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let hits = w
+            .index
+            .search(&SearchQuery::new(w.ws.id.0, "marqueur3"))
+            .unwrap();
+        if hits.total == 1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the running worker never made the new item searchable"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    cancel.cancel();
+    running.await.unwrap();
+    let third = all_items(store, &w)
+        .await
+        .into_iter()
+        .find(|v| v.item.title == "Grève numéro 3")
+        .unwrap();
+    assert_eq!(third.topics.len(), 1);
+    assert!(store.pending_items(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn items_are_stored_first_and_analysed_by_any_worker() {
+    on_every_backend!(stages_scenario);
 }

@@ -430,6 +430,7 @@ fn reindex_puts_every_stored_item_back_into_the_search_index() {
                 text: "La meunerie reprend.".into(),
                 author: None,
                 lang: Some("fr".into()),
+                lang_hint: None,
                 published_at: chrono::Utc::now(),
                 date_issue: String::new(),
                 polarity: relais_core::veille::Polarity::Neutral,
