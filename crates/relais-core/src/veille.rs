@@ -196,6 +196,10 @@ pub struct Item {
     pub cluster_id: i64,
     pub starred: bool,
     pub note: String,
+    /// False while the item waits for the worker's analysis stage: its
+    /// language may be unknown, and its sentiment, story and topics are
+    /// not given yet.
+    pub analysed: bool,
 }
 
 /// An item ready to store: normalised, and analysed and matched by the

@@ -134,7 +134,7 @@ impl TryFrom<TopicRow> for TopicRecord {
 
 const ITEM_COLUMNS: &str = "i.id, i.workspace_id, i.source_id, i.source_title, i.dedup_key, i.url, \
     i.canonical_url, i.title, i.body, i.author, i.lang, i.published_at, i.fetched_at, i.date_issue, \
-    i.polarity, i.sentiment, i.cluster_id, i.starred, i.note";
+    i.polarity, i.sentiment, i.cluster_id, i.starred, i.note, i.analysed";
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
@@ -157,6 +157,7 @@ struct ItemRow {
     cluster_id: i64,
     starred: bool,
     note: String,
+    analysed: bool,
 }
 
 impl TryFrom<ItemRow> for Item {
@@ -183,6 +184,7 @@ impl TryFrom<ItemRow> for Item {
             cluster_id: r.cluster_id,
             starred: r.starred,
             note: r.note,
+            analysed: r.analysed,
         })
     }
 }
@@ -1225,7 +1227,8 @@ impl Store {
             sql += &format!(" AND i.lang = ${}", next());
         }
         if f.polarity.is_some() {
-            sql += &format!(" AND i.polarity = ${}", next());
+            // A pending item has no sentiment yet (it is stored neutral).
+            sql += &format!(" AND i.analysed = TRUE AND i.polarity = ${}", next());
         }
         if f.starred {
             sql += &format!(" AND i.starred = ${}", next());

@@ -645,8 +645,17 @@ async fn pending_scenario(store: &Store) {
             .items_total,
         2
     );
-    // Listed at once, without topics yet; not seeded into story clusters.
-    assert_eq!(store.item(ws.id, p1).await.unwrap().unwrap().topics, vec![]);
+    // Listed at once, marked pending, without topics yet; not counted as
+    // neutral; not seeded into story clusters.
+    let listed = store.item(ws.id, p1).await.unwrap().unwrap();
+    assert!(listed.topics.is_empty());
+    assert!(!listed.item.analysed);
+    let neutral = ItemFilter {
+        polarity: Some(Polarity::Neutral),
+        limit: 50,
+        ..ItemFilter::default()
+    };
+    assert!(store.list_items(ws.id, &neutral).await.unwrap().is_empty());
     assert!(store
         .recent_item_texts(at - Duration::hours(1), 10)
         .await
@@ -672,6 +681,7 @@ async fn pending_scenario(store: &Store) {
     assert_eq!(v.item.lang.as_deref(), Some("fr"));
     assert_eq!(v.item.polarity, Polarity::Negative);
     assert_eq!(v.item.cluster_id, 7);
+    assert!(v.item.analysed);
     assert_eq!(v.topics, vec![(t.id, "Grève".to_string())]);
     assert_eq!(
         store

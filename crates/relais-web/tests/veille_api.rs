@@ -132,6 +132,7 @@ async fn items_are_filtered_searched_and_bad_parameters_named() {
         assert_eq!(f1["author"], "Camille", "[{label}]");
         assert_eq!(f1["lang"], "fr", "[{label}]");
         assert_eq!(f1["polarity"], "negative", "[{label}]");
+        assert_eq!(f1["analysed"], true, "[{label}]");
         assert!(f1["sentiment"].as_f64().unwrap() < 0.0, "[{label}]");
         assert_eq!(
             f1["topics"],

@@ -105,6 +105,54 @@ async fn items_curation_digests_and_the_curated_feed() {
             "[{label}]"
         );
 
+        // An item stored by the fetch stage and not analysed yet: listed at
+        // once, said to be pending, not counted as neutral.
+        let waiting = relais_core::veille::NewItem {
+            title: "Un article en attente".into(),
+            lang_hint: Some("fr".into()),
+            lang: None,
+            ..common::veille_item("attente", "En attente", "rien", Polarity::Neutral, &[])
+        };
+        let pending_id =
+            w.db.store
+                .store_item_batches(&[relais_store::ItemBatch {
+                    workspace_id: _ws,
+                    source: None,
+                    items: std::slice::from_ref(&waiting),
+                    at: Utc::now(),
+                    pending: true,
+                }])
+                .await
+                .unwrap()[0][0]
+                .unwrap();
+        let all = text(
+            w.get_page(Some(&cm), &format!("/w/{SLUG}/veille/items"))
+                .await,
+        )
+        .await;
+        let at = all
+            .find("Un article en attente")
+            .expect("the pending item is listed");
+        assert!(all[at..].contains("analyse en cours"), "[{label}]");
+        let neutral = text(
+            w.get_page(
+                Some(&cm),
+                &format!("/w/{SLUG}/veille/items?polarity=neutral"),
+            )
+            .await,
+        )
+        .await;
+        assert!(!neutral.contains("Un article en attente"), "[{label}]");
+        let page = text(
+            w.get_page(
+                Some(&cm),
+                &format!("/w/{SLUG}/veille/items/{}", pending_id.0),
+            )
+            .await,
+        )
+        .await;
+        assert!(page.contains("analyse en cours"), "[{label}]");
+
         // Search: stemmed, accents ignored, the text escaped with its marks.
         let found = text(
             w.get_page(Some(&cm), &format!("/w/{SLUG}/veille/items?q=fournils"))

@@ -50,6 +50,7 @@ veille-all-items = All items
 veille-polarity-positive = positive
 veille-polarity-neutral = neutral
 veille-polarity-negative = negative
+veille-analysis-pending = analysis pending
 veille-starred = curated
 veille-story-sources = { $count ->
     [one] one source tells this story

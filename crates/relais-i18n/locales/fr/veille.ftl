@@ -50,6 +50,7 @@ veille-all-items = Tous les éléments
 veille-polarity-positive = positif
 veille-polarity-neutral = neutre
 veille-polarity-negative = négatif
+veille-analysis-pending = analyse en cours
 veille-starred = retenu
 veille-story-sources = { $count ->
     [one] une source raconte cette histoire

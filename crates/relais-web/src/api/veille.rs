@@ -117,7 +117,8 @@ pub struct ItemTopicOut {
     pub name: String,
 }
 
-/// A collected item, normalised and analysed, with its curation.
+/// A collected item, normalised and (once `analysed`) analysed, with its
+/// curation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ItemOut {
     pub id: i64,
@@ -139,6 +140,9 @@ pub struct ItemOut {
     /// How many items tell the story, this one included.
     pub cluster_size: i64,
     pub topics: Vec<ItemTopicOut>,
+    /// False while the item waits for analysis (seconds after it is
+    /// collected): language, sentiment, story and topics are not given yet.
+    pub analysed: bool,
     pub starred: bool,
     pub tags: Vec<String>,
     /// The impact note ("what this changes for us").
@@ -169,6 +173,7 @@ impl From<ItemView> for ItemOut {
                 .into_iter()
                 .map(|(id, name)| ItemTopicOut { id: id.0, name })
                 .collect(),
+            analysed: i.analysed,
             starred: i.starred,
             tags: v.tags,
             note: i.note,
