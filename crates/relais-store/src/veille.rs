@@ -229,6 +229,25 @@ impl TryFrom<AlertRow> for Alert {
 }
 
 /// What one fetch of a source found, for [`Store::record_fetch`].
+/// The (workspace, topic) pairs of `$workspaces`' topics, read in the
+/// transaction `$tx`: the topics an item may be linked to.
+macro_rules! own_topics {
+    ($tx:ident, $workspaces:ident) => {{
+        let mut own: HashSet<(i64, i64)> = HashSet::new();
+        for &ws in &$workspaces {
+            own.extend(
+                sqlx::query_as::<_, (i64,)>("SELECT id FROM veille_topics WHERE workspace_id = $1")
+                    .bind(ws)
+                    .fetch_all(&mut *$tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id,)| (ws, id)),
+            );
+        }
+        own
+    }};
+}
+
 /// Writes items' topic links and adds to the topics' hourly volumes, in
 /// (topic, hour) order (see [`Store::store_item_batches`] on lock order),
 /// in multi-row statements, inside the transaction `$tx` on `$pool`.
@@ -1056,19 +1075,7 @@ impl Store {
             }
             // Topics: only the workspace's (a topic of another workspace, or
             // one deleted since the matcher was compiled, is left out).
-            let mut own: HashSet<(i64, i64)> = HashSet::new();
-            for &ws in &workspaces {
-                own.extend(
-                    sqlx::query_as::<_, (i64,)>(
-                        "SELECT id FROM veille_topics WHERE workspace_id = $1",
-                    )
-                    .bind(ws)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .into_iter()
-                    .map(|(id,)| (ws, id)),
-                );
-            }
+            let own = own_topics!(tx, workspaces);
             let mut links: Vec<(i64, i64, DateTime<Utc>)> = Vec::new();
             let mut hours: HashMap<(i64, DateTime<Utc>), (i64, i64)> = HashMap::new();
             let mut counts: HashMap<i64, i64> = HashMap::new();
@@ -1166,19 +1173,7 @@ impl Store {
                 }
                 recorded.extend(q.fetch_all(&mut *tx).await?.into_iter().map(|(id,)| id));
             }
-            let mut own: HashSet<(i64, i64)> = HashSet::new();
-            for &ws in &workspaces {
-                own.extend(
-                    sqlx::query_as::<_, (i64,)>(
-                        "SELECT id FROM veille_topics WHERE workspace_id = $1",
-                    )
-                    .bind(ws)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .into_iter()
-                    .map(|(id,)| (ws, id)),
-                );
-            }
+            let own = own_topics!(tx, workspaces);
             let mut links: Vec<(i64, i64, DateTime<Utc>)> = Vec::new();
             let mut hours: HashMap<(i64, DateTime<Utc>), (i64, i64)> = HashMap::new();
             for a in &in_order {
