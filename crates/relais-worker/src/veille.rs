@@ -213,9 +213,14 @@ const MASTODON_PAGES: usize = 10;
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VeillePass {
+    /// Sources read.
     pub sources: usize,
+    /// Sources whose read failed (recorded on them with the reason).
     pub failed: usize,
+    /// Items stored (pending analysis after a fetch pass alone).
     pub new_items: usize,
+    /// Spike alerts raised by the analysis ([`VeilleWorker::pass`]; 0 for
+    /// [`VeilleWorker::fetch_pass`]).
     pub alerts: usize,
 }
 
