@@ -946,7 +946,11 @@ impl Store {
                 marks(2, chunk.len())
             );
             let rows: Vec<(String,)> = on_pool!(self, |pool| {
-                let mut q = sqlx::query_as(&sql).bind(ws.0);
+                // Not a prepared statement kept per connection: PostgreSQL
+                // would keep its generic plan, made when the table was
+                // empty (a sequential scan), while a first fetch fills it;
+                // planned each time, the lookup uses the unique index.
+                let mut q = sqlx::query_as(&sql).persistent(false).bind(ws.0);
                 for k in chunk {
                     q = q.bind(k);
                 }
