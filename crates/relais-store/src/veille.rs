@@ -329,6 +329,85 @@ pub struct ItemBatch<'a> {
     /// ([`Store::pending_items`]) and records what it found
     /// ([`Store::record_analyses`]); their topics are not written now.
     pub pending: bool,
+    /// The fetch that read them, recorded in the same transaction (as
+    /// [`Store::record_fetch`] would, lease checked), so a source's new
+    /// items and its new validators or cursor are written together or not
+    /// at all, in the writer turn the items take anyway.
+    pub fetch: Option<SourceFetch<'a>>,
+}
+
+/// The statement recording one fetch of a source ([`Store::record_fetch`]),
+/// parameters bound by [`bind_fetch_record!`]: counters, validators, state
+/// and next fetch, and the lease given back; nothing when the lease is not
+/// `$2`'s. Returns the source.
+fn record_fetch_sql() -> String {
+    // Bytes a 304 saved: the size of the body it did not send again.
+    format!(
+        "UPDATE veille_sources SET \
+           fetches = fetches + 1, \
+           not_modified = not_modified + $3, \
+           bytes_downloaded = bytes_downloaded + $4, \
+           bytes_saved = bytes_saved + CASE WHEN $3 = 1 THEN last_body_bytes ELSE 0 END, \
+           last_body_bytes = COALESCE($5, last_body_bytes), \
+           etag = CASE WHEN $6 THEN etag ELSE $7 END, \
+           last_modified = CASE WHEN $6 THEN last_modified ELSE $8 END, \
+           cursor = COALESCE($9, cursor), \
+           title = CASE WHEN title = '' THEN COALESCE($10, '') ELSE title END, \
+           site_url = COALESCE(site_url, $11), \
+           page_text = COALESCE($12, page_text), \
+           last_fetch_at = $13, \
+           last_success_at = CASE WHEN $6 THEN last_success_at ELSE $13 END, \
+           first_failure_at = CASE WHEN $6 THEN COALESCE(first_failure_at, $13) ELSE NULL END, \
+           failures = CASE WHEN $6 THEN failures + 1 ELSE 0 END, \
+           last_error = $14, \
+           state = $15, \
+           next_fetch_at = $16, \
+           lease_owner = NULL, lease_expires_at = NULL \
+         WHERE id = $1 AND lease_owner = $2 RETURNING {SOURCE_COLUMNS}"
+    )
+}
+
+/// Binds [`record_fetch_sql`]'s parameters: source `$id`, lease owner
+/// `$owner`, fetch time `$at`, and the [`FetchRecord`] `$rec`.
+macro_rules! bind_fetch_record {
+    ($query:expr, $id:expr, $owner:expr, $at:expr, $rec:expr) => {{
+        let rec: &FetchRecord = $rec;
+        let failed = rec.error.is_some();
+        let state = if rec.disable {
+            "disabled"
+        } else if failed {
+            "failing"
+        } else {
+            "active"
+        };
+        $query
+            .bind($id.0)
+            .bind($owner)
+            .bind(i64::from(rec.not_modified))
+            .bind(rec.wire_bytes)
+            .bind(rec.body_bytes)
+            .bind(failed)
+            .bind(rec.etag.as_deref())
+            .bind(rec.last_modified.as_deref())
+            .bind(rec.cursor.as_deref())
+            .bind(rec.title.as_deref())
+            .bind(rec.site_url.as_deref())
+            .bind(rec.page_text.as_deref())
+            .bind(DbTime::from($at))
+            .bind(rec.error.as_deref().unwrap_or(""))
+            .bind(state)
+            .bind(DbTime::from(rec.next_fetch_at))
+    }};
+}
+
+/// A source's fetch to record with its items ([`ItemBatch::fetch`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFetch<'a> {
+    /// The worker holding the source's lease.
+    pub owner: &'a str,
+    pub source: SourceId,
+    pub at: DateTime<Utc>,
+    pub record: &'a FetchRecord,
 }
 
 /// An item stored pending, as the analysis stage reads it.
@@ -715,57 +794,10 @@ impl Store {
         at: DateTime<Utc>,
         rec: &FetchRecord,
     ) -> Result<Option<Source>> {
-        let failed = rec.error.is_some();
-        let state = if rec.disable {
-            "disabled"
-        } else if failed {
-            "failing"
-        } else {
-            "active"
-        };
-        // Bytes a 304 saved: the size of the body it did not send again.
-        let sql = format!(
-            "UPDATE veille_sources SET \
-               fetches = fetches + 1, \
-               not_modified = not_modified + $3, \
-               bytes_downloaded = bytes_downloaded + $4, \
-               bytes_saved = bytes_saved + CASE WHEN $3 = 1 THEN last_body_bytes ELSE 0 END, \
-               last_body_bytes = COALESCE($5, last_body_bytes), \
-               etag = CASE WHEN $6 THEN etag ELSE $7 END, \
-               last_modified = CASE WHEN $6 THEN last_modified ELSE $8 END, \
-               cursor = COALESCE($9, cursor), \
-               title = CASE WHEN title = '' THEN COALESCE($10, '') ELSE title END, \
-               site_url = COALESCE(site_url, $11), \
-               page_text = COALESCE($12, page_text), \
-               last_fetch_at = $13, \
-               last_success_at = CASE WHEN $6 THEN last_success_at ELSE $13 END, \
-               first_failure_at = CASE WHEN $6 THEN COALESCE(first_failure_at, $13) ELSE NULL END, \
-               failures = CASE WHEN $6 THEN failures + 1 ELSE 0 END, \
-               last_error = $14, \
-               state = $15, \
-               next_fetch_at = $16, \
-               lease_owner = NULL, lease_expires_at = NULL \
-             WHERE id = $1 AND lease_owner = $2 RETURNING {SOURCE_COLUMNS}"
-        );
+        let sql = record_fetch_sql();
         let row: Option<SourceRow> = on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
-            let row = sqlx::query_as(&sql)
-                .bind(id.0)
-                .bind(owner)
-                .bind(i64::from(rec.not_modified))
-                .bind(rec.wire_bytes)
-                .bind(rec.body_bytes)
-                .bind(failed)
-                .bind(rec.etag.as_deref())
-                .bind(rec.last_modified.as_deref())
-                .bind(rec.cursor.as_deref())
-                .bind(rec.title.as_deref())
-                .bind(rec.site_url.as_deref())
-                .bind(rec.page_text.as_deref())
-                .bind(DbTime::from(at))
-                .bind(rec.error.as_deref().unwrap_or(""))
-                .bind(state)
-                .bind(DbTime::from(rec.next_fetch_at))
+            let row = bind_fetch_record!(sqlx::query_as(&sql), id, owner, at, rec)
                 .fetch_optional(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -979,6 +1011,7 @@ impl Store {
             items,
             at,
             pending: false,
+            fetch: None,
         };
         Ok(self
             .store_item_batches(std::slice::from_ref(&batch))
@@ -1116,6 +1149,16 @@ impl Store {
                 .bind(count)
                 .execute(&mut *tx)
                 .await?;
+            }
+            // The fetches, in source order (the lock order above).
+            let mut fetches: Vec<&SourceFetch<'_>> =
+                batches.iter().filter_map(|b| b.fetch.as_ref()).collect();
+            fetches.sort_by_key(|f| f.source.0);
+            let sql = record_fetch_sql();
+            for f in fetches {
+                bind_fetch_record!(sqlx::query(&sql), f.source, f.owner, f.at, f.record)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
         });

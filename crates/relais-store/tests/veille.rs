@@ -12,7 +12,8 @@ use relais_core::veille::{
 };
 use relais_core::{ItemId, TopicId};
 use relais_store::{
-    hour_of, on_every_backend, FetchRecord, ItemAnalysis, ItemBatch, ItemFilter, Store, StoreError,
+    hour_of, on_every_backend, FetchRecord, ItemAnalysis, ItemBatch, ItemFilter, SourceFetch,
+    Store, StoreError,
 };
 
 async fn workspace(store: &Store, slug: &str) -> Workspace {
@@ -516,6 +517,7 @@ async fn item_batches_scenario(store: &Store) {
                 items: &from_a,
                 at,
                 pending: false,
+                fetch: None,
             },
             ItemBatch {
                 workspace_id: ws.id,
@@ -523,6 +525,7 @@ async fn item_batches_scenario(store: &Store) {
                 items: &from_b,
                 at,
                 pending: false,
+                fetch: None,
             },
             ItemBatch {
                 workspace_id: other.id,
@@ -530,6 +533,7 @@ async fn item_batches_scenario(store: &Store) {
                 items: &from_c,
                 at,
                 pending: false,
+                fetch: None,
             },
             ItemBatch {
                 workspace_id: ws.id,
@@ -537,6 +541,7 @@ async fn item_batches_scenario(store: &Store) {
                 items: &[],
                 at,
                 pending: false,
+                fetch: None,
             },
         ])
         .await
@@ -592,6 +597,150 @@ async fn item_batches_store_as_their_sources_one_by_one() {
     on_every_backend!(item_batches_scenario);
 }
 
+/// A source's fetch recorded with its items ([`ItemBatch::fetch`]): written
+/// in their transaction, lease checked, and undone with them.
+async fn fetch_with_items_scenario(store: &Store) {
+    let sys = Actor::System("test");
+    let ws = workspace(store, "veille-f").await;
+    let mut sources = Vec::new();
+    for url in [
+        "https://f1.test/rss",
+        "https://f2.test/rss",
+        "https://f3.test/rss",
+    ] {
+        sources.push(store.add_source(&sys, ws.id, &feed(url)).await.unwrap());
+    }
+    let leased = store
+        .lease_due_sources(
+            "w1",
+            Utc::now() + Duration::seconds(1),
+            Duration::seconds(60),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(leased.len(), 3);
+    let (a, b, c) = (&sources[0], &sources[1], &sources[2]);
+    let at = Utc::now();
+    let next = at + Duration::minutes(30);
+    let record = |etag: &str| FetchRecord {
+        wire_bytes: 100,
+        body_bytes: Some(400),
+        etag: Some(etag.into()),
+        title: Some(format!("Feed {etag}")),
+        next_fetch_at: next,
+        ..FetchRecord::default()
+    };
+    let (rec_a, rec_b, rec_c) = (record("ea"), record("eb"), record("ec"));
+    let items_a = [item("fa", "un", &[], Polarity::Neutral)];
+    let items_b = [item("fb", "deux", &[], Polarity::Neutral)];
+    store
+        .store_item_batches(&[
+            ItemBatch {
+                workspace_id: ws.id,
+                source: Some((a.id, "A")),
+                items: &items_a,
+                at,
+                pending: true,
+                fetch: Some(SourceFetch {
+                    owner: "w1",
+                    source: a.id,
+                    at,
+                    record: &rec_a,
+                }),
+            },
+            // Another worker's record: its lease is not that worker's.
+            ItemBatch {
+                workspace_id: ws.id,
+                source: Some((b.id, "B")),
+                items: &items_b,
+                at,
+                pending: true,
+                fetch: Some(SourceFetch {
+                    owner: "w2",
+                    source: b.id,
+                    at,
+                    record: &rec_b,
+                }),
+            },
+        ])
+        .await
+        .unwrap();
+    let a_now = store.source(ws.id, a.id).await.unwrap().unwrap();
+    assert_eq!(a_now.etag.as_deref(), Some("ea"));
+    assert_eq!(
+        (a_now.fetches, a_now.items_total, a_now.bytes_downloaded),
+        (1, 1, 100)
+    );
+    assert_eq!(a_now.title, "Feed ea");
+    assert_eq!(a_now.next_fetch_at.timestamp(), next.timestamp());
+    let b_now = store.source(ws.id, b.id).await.unwrap().unwrap();
+    assert_eq!(
+        (b_now.fetches, b_now.items_total),
+        (0, 1),
+        "items stored, record not"
+    );
+    assert_eq!(b_now.etag, None);
+
+    // A group that fails (an item of a workspace that does not exist)
+    // leaves neither the items nor the fetch of the others.
+    let items_c = [item("fc", "trois", &[], Polarity::Neutral)];
+    let ghost = [item("fg", "fantôme", &[], Polarity::Neutral)];
+    let failed = store
+        .store_item_batches(&[
+            ItemBatch {
+                workspace_id: ws.id,
+                source: Some((c.id, "C")),
+                items: &items_c,
+                at,
+                pending: true,
+                fetch: Some(SourceFetch {
+                    owner: "w1",
+                    source: c.id,
+                    at,
+                    record: &rec_c,
+                }),
+            },
+            ItemBatch {
+                workspace_id: relais_core::WorkspaceId(i64::MAX),
+                source: None,
+                items: &ghost,
+                at,
+                pending: true,
+                fetch: None,
+            },
+        ])
+        .await;
+    assert!(failed.is_err());
+    let c_now = store.source(ws.id, c.id).await.unwrap().unwrap();
+    assert_eq!(
+        (c_now.fetches, c_now.items_total, c_now.etag.clone()),
+        (0, 0, None)
+    );
+    assert!(store
+        .known_dedup_keys(ws.id, &["fc".to_string()])
+        .await
+        .unwrap()
+        .is_empty());
+    // The lease is still w1's: the fetch can be recorded after all.
+    assert!(store
+        .record_fetch("w1", c.id, at, &rec_c)
+        .await
+        .unwrap()
+        .is_some());
+    // a's lease was given back with its record: a is leased again when due.
+    let again = store
+        .lease_due_sources("w3", next + Duration::seconds(1), Duration::seconds(60), 10)
+        .await
+        .unwrap();
+    assert!(again.iter().any(|s| s.id == a.id), "{again:?}");
+}
+
+#[tokio::test]
+async fn a_fetch_is_recorded_with_its_items_or_not_at_all() {
+    on_every_backend!(fetch_with_items_scenario);
+}
+
 /// Store first, analyse later: items stored pending wait in the analysis
 /// queue without topics; recording their analysis gives them language,
 /// sentiment, story, topics and volumes once, and takes them off the queue.
@@ -618,6 +767,7 @@ async fn pending_scenario(store: &Store) {
             items: &items,
             at,
             pending: true,
+            fetch: None,
         }])
         .await
         .unwrap()

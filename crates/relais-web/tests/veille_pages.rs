@@ -121,6 +121,7 @@ async fn items_curation_digests_and_the_curated_feed() {
                     items: std::slice::from_ref(&waiting),
                     at: Utc::now(),
                     pending: true,
+                    fetch: None,
                 }])
                 .await
                 .unwrap()[0][0]

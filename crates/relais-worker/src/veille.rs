@@ -38,7 +38,9 @@ use relais_core::veille::{AlertKind, NewItem, Polarity, Source, SourceKind, Sour
 use relais_core::{ItemId, SourceId, TopicId, WorkspaceId};
 use relais_fetch::{schedule, FeedItem, FetchError, Fetched, Fetcher, Validators};
 use relais_search::{ItemDoc, SearchIndex};
-use relais_store::{hour_of, FetchRecord, ItemAnalysis, ItemBatch, PendingItem, Store, StoreError};
+use relais_store::{
+    hour_of, FetchRecord, ItemAnalysis, ItemBatch, PendingItem, SourceFetch, Store, StoreError,
+};
 use relais_veille::{
     detect_spike, ClusterParams, Clusterer, Document, HourCounts, Matcher, Scratch,
     SentimentAnalyzer, SpikeConfig, Topic,
@@ -271,6 +273,8 @@ struct WriteJob {
     source: Option<(SourceId, String)>,
     items: Vec<NewItem>,
     at: DateTime<Utc>,
+    /// The source's fetch, recorded with the items (see [`ItemBatch::fetch`]).
+    fetch: Option<FetchRecord>,
     reply: oneshot::Sender<Written>,
 }
 
@@ -290,7 +294,7 @@ const GROUP_ITEMS: usize = 1_000;
 /// once. If a group's transaction fails, each job is retried alone, so one
 /// source's bad item cannot fail the others'. Ends when every sender (every
 /// clone of the worker) is gone.
-async fn write_loop(store: Store, mut jobs: mpsc::UnboundedReceiver<WriteJob>) {
+async fn write_loop(store: Store, owner: String, mut jobs: mpsc::UnboundedReceiver<WriteJob>) {
     while let Some(first) = jobs.recv().await {
         let mut group = vec![first];
         let mut items = group[0].items.len();
@@ -311,6 +315,7 @@ async fn write_loop(store: Store, mut jobs: mpsc::UnboundedReceiver<WriteJob>) {
                 items: &j.items,
                 at: j.at,
                 pending: true,
+                fetch: fetch_of(&owner, j),
             })
             .collect();
         let written = store.store_item_batches(&batches).await;
@@ -329,7 +334,7 @@ async fn write_loop(store: Store, mut jobs: mpsc::UnboundedReceiver<WriteJob>) {
             Err(e) => {
                 tracing::warn!(error = %e, sources = group.len(), "veille: a group write failed; writing each source alone");
                 for job in group {
-                    let ids = store_pending(&store, &job).await;
+                    let ids = store_pending(&store, &owner, &job).await;
                     let _ = job.reply.send((job.items, ids));
                 }
             }
@@ -337,14 +342,30 @@ async fn write_loop(store: Store, mut jobs: mpsc::UnboundedReceiver<WriteJob>) {
     }
 }
 
-/// One job's items written alone, pending.
-async fn store_pending(store: &Store, job: &WriteJob) -> Result<Vec<Option<ItemId>>, StoreError> {
+/// The fetch to record with a job's items, if it has one.
+fn fetch_of<'a>(owner: &'a str, job: &'a WriteJob) -> Option<SourceFetch<'a>> {
+    let (source, _) = job.source.as_ref()?;
+    job.fetch.as_ref().map(|record| SourceFetch {
+        owner,
+        source: *source,
+        at: job.at,
+        record,
+    })
+}
+
+/// One job's items (and fetch) written alone, pending.
+async fn store_pending(
+    store: &Store,
+    owner: &str,
+    job: &WriteJob,
+) -> Result<Vec<Option<ItemId>>, StoreError> {
     let batch = ItemBatch {
         workspace_id: job.workspace_id,
         source: job.source.as_ref().map(|(id, label)| (*id, label.as_str())),
         items: &job.items,
         at: job.at,
         pending: true,
+        fetch: fetch_of(owner, job),
     };
     Ok(store
         .store_item_batches(std::slice::from_ref(&batch))
@@ -554,7 +575,9 @@ impl VeilleWorker {
         Ok(pass)
     }
 
-    /// Reads one leased source and records the outcome.
+    /// Reads one leased source and records the outcome. The items a read
+    /// leaves to store ([`Read::last`]) are written with the fetch record,
+    /// in one transaction and one writer turn.
     async fn read_source(
         &self,
         source: Source,
@@ -573,6 +596,59 @@ impl VeilleWorker {
             }
         };
         let now = clock.now();
+        let (mut settled, last) = match read {
+            Ok(mut r) => {
+                let last = std::mem::take(&mut r.last);
+                (self.settle(&source, Ok(r), now).await, last)
+            }
+            Err(e) => (self.settle(&source, Err(e), now).await, Vec::new()),
+        };
+        if !last.is_empty() {
+            let wire_bytes = settled.record.wire_bytes.max(0) as u64;
+            match self
+                .ingest_with(&source, &last, now, Some(settled.record.clone()))
+                .await
+            {
+                Ok(Some(stored)) => {
+                    settled.outcome.new_items += stored;
+                    return Ok(settled.outcome);
+                }
+                // Nothing new: the record is written alone, below.
+                Ok(None) => {}
+                // The items could not be stored: the read failed.
+                Err(e) => {
+                    settled = self
+                        .settle(&source, Err(ReadError::new(e.to_string(), wire_bytes)), now)
+                        .await;
+                }
+            }
+        }
+        let recorded = self
+            .store
+            .record_fetch(&self.id, source.id, now, &settled.record)
+            .await?;
+        if let Some(s) = recorded {
+            if s.state == SourceState::Disabled && source.state != SourceState::Disabled {
+                self.tell(
+                    source.workspace_id,
+                    NotificationKind::VeilleSourceDisabled,
+                    format!("{} — {}", s.label(), s.last_error),
+                )
+                .await;
+            }
+        }
+        Ok(settled.outcome)
+    }
+
+    /// What a read of `source` ending at `now` comes to: its fetch record
+    /// (counters, validators, error, when to read it next, whether it is
+    /// now dead) and the outcome counted in the pass.
+    async fn settle(
+        &self,
+        source: &Source,
+        read: Result<Read, ReadError>,
+        now: DateTime<Utc>,
+    ) -> Settled {
         let mut outcome = SourceOutcome::default();
         let mut more = false;
         let (mut rec, publications, retry_after) = match read {
@@ -606,7 +682,7 @@ impl VeilleWorker {
             // Nothing read to see the source's rhythm in (a 304, a
             // failure): its stored items give it, so a quiet source stays
             // polled rarely instead of falling back to its interval.
-            self.stored_rhythm(&source, now).await
+            self.stored_rhythm(source, now).await
         } else {
             publications
         };
@@ -636,21 +712,10 @@ impl VeilleWorker {
         {
             rec.record.disable = true;
         }
-        let recorded = self
-            .store
-            .record_fetch(&self.id, source.id, now, &rec.record)
-            .await?;
-        if let Some(s) = recorded {
-            if s.state == SourceState::Disabled && source.state != SourceState::Disabled {
-                self.tell(
-                    source.workspace_id,
-                    NotificationKind::VeilleSourceDisabled,
-                    format!("{} — {}", s.label(), s.last_error),
-                )
-                .await;
-            }
+        Settled {
+            record: rec.record,
+            outcome,
         }
-        Ok(outcome)
     }
 
     /// When the source's newest stored items were published (see
@@ -716,10 +781,6 @@ impl VeilleWorker {
                     .map(|item| RawItem::from_feed(item, feed.lang.as_deref()))
                     .map(|raw| raw.scoped_to(source))
                     .collect();
-                let new_items = self
-                    .ingest(source, &raws, now)
-                    .await
-                    .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
                 Ok(Read {
                     record: Record {
                         record: FetchRecord {
@@ -735,8 +796,9 @@ impl VeilleWorker {
                         ttl: feed.ttl,
                     },
                     publications,
-                    new_items,
+                    new_items: 0,
                     more: false,
+                    last: raws,
                 })
             }
         }
@@ -768,7 +830,7 @@ impl VeilleWorker {
         let html = String::from_utf8_lossy(&body);
         let text = relais_fetch::watch::extract_text(&html, &source.selector)
             .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
-        let mut new_items = 0;
+        let mut last = Vec::new();
         if let Some(old) = &source.page_text {
             if *old != text {
                 let diff = relais_fetch::watch::diff(old, &text);
@@ -794,10 +856,7 @@ impl VeilleWorker {
                     published_at: Some(now),
                     date_issue: String::new(),
                 };
-                new_items = self
-                    .ingest(source, &[raw], now)
-                    .await
-                    .map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
+                last.push(raw);
             }
         }
         Ok(Read {
@@ -814,8 +873,9 @@ impl VeilleWorker {
                 ttl: None,
             },
             publications: Vec::new(),
-            new_items,
+            new_items: 0,
             more: false,
+            last,
         })
     }
 
@@ -873,6 +933,7 @@ impl VeilleWorker {
             publications,
             new_items,
             more,
+            last: Vec::new(),
         })
     }
 
@@ -953,6 +1014,7 @@ impl VeilleWorker {
                 publications: Vec::new(),
                 new_items,
                 more: false,
+                last: Vec::new(),
             }),
         }
     }
@@ -967,6 +1029,22 @@ impl VeilleWorker {
         raws: &[RawItem],
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
+        Ok(self
+            .ingest_with(source, raws, now, None)
+            .await?
+            .unwrap_or(0))
+    }
+
+    /// [`VeilleWorker::ingest`], recording `fetch` (the source's fetch at
+    /// `now`) in the items' transaction. `None` when none of the items is
+    /// new: nothing written, the fetch not recorded.
+    async fn ingest_with(
+        &self,
+        source: &Source,
+        raws: &[RawItem],
+        now: DateTime<Utc>,
+        fetch: Option<FetchRecord>,
+    ) -> Result<Option<usize>, StoreError> {
         let ws = source.workspace_id;
         let keys: Vec<String> = raws.iter().map(|r| r.dedup_key.clone()).collect();
         let known = self.store.known_dedup_keys(ws, &keys).await?;
@@ -977,16 +1055,16 @@ impl VeilleWorker {
             .map(|raw| pending_item(raw, now))
             .collect();
         if items.is_empty() {
-            return Ok(0);
+            return Ok(None);
         }
         let (_, ids) = self
-            .write_items(ws, Some((source.id, source.label())), items, now)
+            .write_items(ws, Some((source.id, source.label())), items, now, fetch)
             .await;
         let stored = ids?.iter().flatten().count();
         if stored > 0 {
             self.wake.notify_one();
         }
-        Ok(stored)
+        Ok(Some(stored))
     }
 
     /// The analysis stage: analyses every pending item (of every
@@ -1127,10 +1205,11 @@ impl VeilleWorker {
         source: Option<(SourceId, String)>,
         items: Vec<NewItem>,
         at: DateTime<Utc>,
+        fetch: Option<FetchRecord>,
     ) -> Written {
         let writer = self.writer.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(write_loop(self.store.clone(), rx));
+            tokio::spawn(write_loop(self.store.clone(), self.id.clone(), rx));
             tx
         });
         let (reply, answer) = oneshot::channel();
@@ -1139,11 +1218,12 @@ impl VeilleWorker {
             source,
             items,
             at,
+            fetch,
             reply,
         };
         if let Err(mpsc::error::SendError(job)) = writer.send(job) {
             // The writer is gone (its runtime shut down): write directly.
-            let ids = store_pending(&self.store, &job).await;
+            let ids = store_pending(&self.store, &self.id, &job).await;
             return (job.items, ids);
         }
         match answer.await {
@@ -1520,6 +1600,12 @@ struct SourceOutcome {
     failed: bool,
 }
 
+/// A read settled: the fetch record to write and the outcome to count.
+struct Settled {
+    record: FetchRecord,
+    outcome: SourceOutcome,
+}
+
 /// The fetch record being built, with what scheduling reads from it.
 struct Record {
     record: FetchRecord,
@@ -1541,6 +1627,10 @@ struct Read {
     /// More is waiting at the source now (a timeline's pages): read it
     /// again at once.
     more: bool,
+    /// Items read and not stored yet: stored with the fetch record, in one
+    /// transaction ([`VeilleWorker::read_source`]). Counted in `new_items`
+    /// once stored.
+    last: Vec<RawItem>,
 }
 
 impl Read {
@@ -1565,6 +1655,7 @@ impl Read {
             publications: Vec::new(),
             new_items: 0,
             more: false,
+            last: Vec::new(),
         }
     }
 }
