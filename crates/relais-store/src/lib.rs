@@ -41,7 +41,7 @@ pub use time::DbTime;
 pub use users::{NewUser, SessionRecord};
 pub use veille::{
     hour_of, FetchRecord, HourVolume, IndexedItem, ItemAnalysis, ItemBatch, ItemFilter, ItemView,
-    PendingItem, SourceImport,
+    PendingItem, SourceFetch, SourceImport,
 };
 pub use workspaces::{DemoCensus, MembershipChange};
 
@@ -153,11 +153,77 @@ impl BeginWrite for PgPool {
 pub(crate) struct WriteTx<DB: sqlx::Database> {
     tx: sqlx::Transaction<'static, DB>,
     _turn: Option<tokio::sync::OwnedSemaphorePermit>,
+    checkpoints: Option<std::sync::Arc<Checkpoints>>,
 }
 
 impl<DB: sqlx::Database> WriteTx<DB> {
     pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        if let Some(c) = &self.checkpoints {
+            c.after_commit();
+        }
+        Ok(())
+    }
+}
+
+/// SQLite's checkpoints (copying the write-ahead log back into the database
+/// file), run beside the writers instead of by them. SQLite's own
+/// automatic checkpoint runs inside the commit that fills the log past
+/// 1,000 pages, while that writer still holds this process's turn: about a
+/// fifth of the writers' time when feed items pour in (bench/README.md). It
+/// is turned off (`wal_autocheckpoint = 0`); instead a commit starts a
+/// PASSIVE checkpoint on another connection when none is running and the
+/// last one started [`Checkpoints::EVERY`] ago or more. A PASSIVE
+/// checkpoint never blocks writers or readers; the log is reused from its
+/// start once a checkpoint has caught up, so it stays as large as what is
+/// written in about that time. When the last connection closes, SQLite
+/// checkpoints and removes the log.
+#[derive(Debug)]
+pub(crate) struct Checkpoints {
+    pool: SqlitePool,
+    running: std::sync::atomic::AtomicBool,
+    last: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl Checkpoints {
+    /// How often a checkpoint starts, at most, while commits come.
+    const EVERY: Duration = Duration::from_millis(200);
+
+    fn new(pool: SqlitePool) -> Checkpoints {
+        Checkpoints {
+            pool,
+            running: std::sync::atomic::AtomicBool::new(false),
+            last: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn after_commit(self: &std::sync::Arc<Self>) {
+        use std::sync::atomic::Ordering;
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        {
+            let Ok(mut last) = self.last.lock() else {
+                return;
+            };
+            if last.is_some_and(|t| t.elapsed() < Self::EVERY) {
+                return;
+            }
+            if self.running.swap(true, Ordering::AcqRel) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        let me = std::sync::Arc::clone(self);
+        runtime.spawn(async move {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&me.pool)
+                .await
+            {
+                tracing::warn!(error = %e, "sqlite: a checkpoint failed; the next commit starts another");
+            }
+            me.running.store(false, Ordering::Release);
+        });
     }
 }
 
@@ -198,6 +264,8 @@ pub struct Store {
     /// it looks again. Other processes still wait on the lock
     /// (`busy_timeout`). Unused on PostgreSQL.
     pub(crate) write_gate: std::sync::Arc<tokio::sync::Semaphore>,
+    /// SQLite's checkpoints, run beside the writers. `None` on PostgreSQL.
+    checkpoints: Option<std::sync::Arc<Checkpoints>>,
 }
 
 /// Connection settings that are not part of the URL.
@@ -302,7 +370,11 @@ impl Store {
     pub(crate) async fn begin_write<P: BeginWrite>(&self, pool: &P) -> Result<WriteTx<P::Db>> {
         let turn = self.write_turn(pool).await?;
         let tx = pool.begin_tx().await?;
-        Ok(WriteTx { tx, _turn: turn })
+        Ok(WriteTx {
+            tx,
+            _turn: turn,
+            checkpoints: self.checkpoints.clone(),
+        })
     }
 
     /// This process's turn to write, on SQLite; held for a single-statement
@@ -344,6 +416,8 @@ impl Store {
                 // about a third of the SQLite thread's time when storing
                 // feed items (bench/README.md). In memory they cost a copy.
                 .pragma("temp_store", "memory")
+                // Checkpoints run beside the writers: see [`Checkpoints`].
+                .pragma("wal_autocheckpoint", "0")
                 .busy_timeout(opts.sqlite_busy_timeout)
                 .foreign_keys(true);
             let path = options.get_filename();
@@ -358,6 +432,7 @@ impl Store {
                 .await
                 .map_err(|e| fail(e.to_string()))?;
             Ok(Store {
+                checkpoints: Some(std::sync::Arc::new(Checkpoints::new(pool.clone()))),
                 backend: Backend::Sqlite(pool),
                 write_gate: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
             })
@@ -391,6 +466,7 @@ impl Store {
             Ok(Store {
                 backend: Backend::Postgres(pool),
                 write_gate: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+                checkpoints: None,
             })
         } else {
             Err(StoreError::BadUrl(format!(

@@ -877,3 +877,40 @@ async fn pending_scenario(store: &Store) {
 async fn pending_items_wait_for_their_analysis_recorded_once() {
     on_every_backend!(pending_scenario);
 }
+
+/// SQLite's checkpoints run beside the writers (its automatic checkpoint,
+/// run by a committing writer, is off): the write-ahead log is copied back
+/// and reused, not left to grow with everything written.
+#[tokio::test]
+async fn sqlite_log_is_checkpointed_beside_the_writers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wal.sqlite3");
+    let store = Store::connect(
+        &format!("sqlite://{}", path.display()),
+        &relais_store::ConnectOptions::default(),
+    )
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    let ws = workspace(&store, "veille-wal").await;
+    let body = "texte ".repeat(40_000);
+    for round in 0..12 {
+        // About 1 MB a round, 12 MB in all.
+        let items: Vec<NewItem> = (0..4)
+            .map(|i| item(&format!("wal-{round}-{i}"), &body, &[], Polarity::Neutral))
+            .collect();
+        store
+            .store_items(ws.id, None, &items, Utc::now())
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    let wal = std::fs::metadata(dir.path().join("wal.sqlite3-wal"))
+        .unwrap()
+        .len();
+    assert!(
+        wal < 4 * 1024 * 1024,
+        "the log holds {wal} bytes: it was not checkpointed and reused"
+    );
+    store.close().await;
+}
