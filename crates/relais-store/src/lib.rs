@@ -152,17 +152,25 @@ impl BeginWrite for PgPool {
 /// the transaction it wraps: `&mut *tx` is the connection; `commit` ends it.
 pub(crate) struct WriteTx<DB: sqlx::Database> {
     tx: sqlx::Transaction<'static, DB>,
-    _turn: Option<tokio::sync::OwnedSemaphorePermit>,
-    checkpoints: Option<std::sync::Arc<Checkpoints>>,
+    _turn: Option<WriteTurn>,
 }
 
 impl<DB: sqlx::Database> WriteTx<DB> {
     pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await?;
-        if let Some(c) = &self.checkpoints {
-            c.after_commit();
-        }
-        Ok(())
+        self.tx.commit().await
+    }
+}
+
+/// This process's turn to write on SQLite ([`Store::write_turn`]). When it
+/// ends, a checkpoint may start ([`Checkpoints`]).
+pub(crate) struct WriteTurn {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    checkpoints: std::sync::Arc<Checkpoints>,
+}
+
+impl Drop for WriteTurn {
+    fn drop(&mut self) {
+        self.checkpoints.after_write();
     }
 }
 
@@ -170,14 +178,16 @@ impl<DB: sqlx::Database> WriteTx<DB> {
 /// file), run beside the writers instead of by them. SQLite's own
 /// automatic checkpoint runs inside the commit that fills the log past
 /// 1,000 pages, while that writer still holds this process's turn: about a
-/// fifth of the writers' time when feed items pour in (bench/README.md). It
-/// is turned off (`wal_autocheckpoint = 0`); instead a commit starts a
-/// PASSIVE checkpoint on another connection when none is running and the
-/// last one started [`Checkpoints::EVERY`] ago or more. A PASSIVE
-/// checkpoint never blocks writers or readers; the log is reused from its
-/// start once a checkpoint has caught up, so it stays as large as what is
-/// written in about that time. When the last connection closes, SQLite
-/// checkpoints and removes the log.
+/// fifth of the writers' time when feed items pour in (bench/README.md).
+/// Instead, the end of a write turn starts a PASSIVE checkpoint on another
+/// connection when none is running and the last one started
+/// [`Checkpoints::EVERY`] ago or more. A PASSIVE checkpoint never blocks
+/// writers or readers; the log is reused from its start once a checkpoint
+/// has caught up, so it stays as large as what is written in about that
+/// time. SQLite's own checkpoint stays as a backstop, at
+/// [`Checkpoints::BACKSTOP_PAGES`], for writes that take no turn (sessions,
+/// another process). When the last connection closes, SQLite checkpoints
+/// and removes the log.
 #[derive(Debug)]
 pub(crate) struct Checkpoints {
     pool: SqlitePool,
@@ -186,8 +196,11 @@ pub(crate) struct Checkpoints {
 }
 
 impl Checkpoints {
-    /// How often a checkpoint starts, at most, while commits come.
+    /// How often a checkpoint starts, at most, while writes come.
     const EVERY: Duration = Duration::from_millis(200);
+    /// SQLite's automatic checkpoint (`wal_autocheckpoint`, in pages of
+    /// 4 KiB: 40 MB), which only writes outside the turns should reach.
+    const BACKSTOP_PAGES: u32 = 10_000;
 
     fn new(pool: SqlitePool) -> Checkpoints {
         Checkpoints {
@@ -197,7 +210,7 @@ impl Checkpoints {
         }
     }
 
-    fn after_commit(self: &std::sync::Arc<Self>) {
+    fn after_write(self: &std::sync::Arc<Self>) {
         use std::sync::atomic::Ordering;
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
@@ -370,30 +383,27 @@ impl Store {
     pub(crate) async fn begin_write<P: BeginWrite>(&self, pool: &P) -> Result<WriteTx<P::Db>> {
         let turn = self.write_turn(pool).await?;
         let tx = pool.begin_tx().await?;
-        Ok(WriteTx {
-            tx,
-            _turn: turn,
-            checkpoints: self.checkpoints.clone(),
-        })
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     /// This process's turn to write, on SQLite; held for a single-statement
     /// write (an `UPDATE … RETURNING` outside a transaction) as well. The
     /// turn is not re-entrant: while holding it, write through the
     /// transaction only, never through another `Store` write method.
-    pub(crate) async fn write_turn<P: BeginWrite>(
-        &self,
-        _pool: &P,
-    ) -> Result<Option<tokio::sync::OwnedSemaphorePermit>> {
-        if !P::GATED {
+    pub(crate) async fn write_turn<P: BeginWrite>(&self, _pool: &P) -> Result<Option<WriteTurn>> {
+        let Some(checkpoints) = self.checkpoints.as_ref().filter(|_| P::GATED) else {
             return Ok(None);
-        }
-        self.write_gate
+        };
+        let permit = self
+            .write_gate
             .clone()
             .acquire_owned()
             .await
-            .map(Some)
-            .map_err(|_| StoreError::Db(sqlx::Error::PoolClosed))
+            .map_err(|_| StoreError::Db(sqlx::Error::PoolClosed))?;
+        Ok(Some(WriteTurn {
+            _permit: permit,
+            checkpoints: std::sync::Arc::clone(checkpoints),
+        }))
     }
 
     /// Connects to the database named by `url` (`sqlite:…` or `postgres://…`).
@@ -417,7 +427,10 @@ impl Store {
                 // feed items (bench/README.md). In memory they cost a copy.
                 .pragma("temp_store", "memory")
                 // Checkpoints run beside the writers: see [`Checkpoints`].
-                .pragma("wal_autocheckpoint", "0")
+                .pragma(
+                    "wal_autocheckpoint",
+                    Checkpoints::BACKSTOP_PAGES.to_string(),
+                )
                 .busy_timeout(opts.sqlite_busy_timeout)
                 .foreign_keys(true);
             let path = options.get_filename();

@@ -329,10 +329,11 @@ pub struct ItemBatch<'a> {
     /// ([`Store::pending_items`]) and records what it found
     /// ([`Store::record_analyses`]); their topics are not written now.
     pub pending: bool,
-    /// The fetch that read them, recorded in the same transaction (as
-    /// [`Store::record_fetch`] would, lease checked), so a source's new
-    /// items and its new validators or cursor are written together or not
-    /// at all, in the writer turn the items take anyway.
+    /// The fetch of `source` that read them, recorded in the same
+    /// transaction (as [`Store::record_fetch`] would, lease checked), so a
+    /// source's new items and its new validators or cursor are written
+    /// together or not at all, in the writer turn the items take anyway.
+    /// Ignored for items without a source.
     pub fetch: Option<SourceFetch<'a>>,
 }
 
@@ -405,7 +406,6 @@ macro_rules! bind_fetch_record {
 pub struct SourceFetch<'a> {
     /// The worker holding the source's lease.
     pub owner: &'a str,
-    pub source: SourceId,
     pub at: DateTime<Utc>,
     pub record: &'a FetchRecord,
 }
@@ -1151,12 +1151,14 @@ impl Store {
                 .await?;
             }
             // The fetches, in source order (the lock order above).
-            let mut fetches: Vec<&SourceFetch<'_>> =
-                batches.iter().filter_map(|b| b.fetch.as_ref()).collect();
-            fetches.sort_by_key(|f| f.source.0);
+            let mut fetches: Vec<(SourceId, &SourceFetch<'_>)> = batches
+                .iter()
+                .filter_map(|b| Some((b.source?.0, b.fetch.as_ref()?)))
+                .collect();
+            fetches.sort_by_key(|(source, _)| source.0);
             let sql = record_fetch_sql();
-            for f in fetches {
-                bind_fetch_record!(sqlx::query(&sql), f.source, f.owner, f.at, f.record)
+            for (source, f) in fetches {
+                bind_fetch_record!(sqlx::query(&sql), source, f.owner, f.at, f.record)
                     .execute(&mut *tx)
                     .await?;
             }

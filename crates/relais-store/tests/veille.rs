@@ -644,7 +644,6 @@ async fn fetch_with_items_scenario(store: &Store) {
                 pending: true,
                 fetch: Some(SourceFetch {
                     owner: "w1",
-                    source: a.id,
                     at,
                     record: &rec_a,
                 }),
@@ -658,7 +657,6 @@ async fn fetch_with_items_scenario(store: &Store) {
                 pending: true,
                 fetch: Some(SourceFetch {
                     owner: "w2",
-                    source: b.id,
                     at,
                     record: &rec_b,
                 }),
@@ -696,7 +694,6 @@ async fn fetch_with_items_scenario(store: &Store) {
                 pending: true,
                 fetch: Some(SourceFetch {
                     owner: "w1",
-                    source: c.id,
                     at,
                     record: &rec_c,
                 }),
@@ -879,8 +876,8 @@ async fn pending_items_wait_for_their_analysis_recorded_once() {
 }
 
 /// SQLite's checkpoints run beside the writers (its automatic checkpoint,
-/// run by a committing writer, is off): the write-ahead log is copied back
-/// and reused, not left to grow with everything written.
+/// run by a committing writer, only past 40 MB): the write-ahead log is
+/// copied back and reused, not left to grow with everything written.
 #[tokio::test]
 async fn sqlite_log_is_checkpointed_beside_the_writers() {
     let dir = tempfile::tempdir().unwrap();

@@ -344,10 +344,8 @@ async fn write_loop(store: Store, owner: String, mut jobs: mpsc::UnboundedReceiv
 
 /// The fetch to record with a job's items, if it has one.
 fn fetch_of<'a>(owner: &'a str, job: &'a WriteJob) -> Option<SourceFetch<'a>> {
-    let (source, _) = job.source.as_ref()?;
     job.fetch.as_ref().map(|record| SourceFetch {
         owner,
-        source: *source,
         at: job.at,
         record,
     })
@@ -585,7 +583,7 @@ impl VeilleWorker {
         cancel: &CancellationToken,
     ) -> Result<SourceOutcome, StoreError> {
         let started = clock.now();
-        let read = match source.kind {
+        let mut read = match source.kind {
             SourceKind::Feed => self.read_feed(&source, started).await,
             SourceKind::Page => self.read_page(&source, started).await,
             SourceKind::MastodonTag | SourceKind::MastodonPublic => {
@@ -596,13 +594,11 @@ impl VeilleWorker {
             }
         };
         let now = clock.now();
-        let (mut settled, last) = match read {
-            Ok(mut r) => {
-                let last = std::mem::take(&mut r.last);
-                (self.settle(&source, Ok(r), now).await, last)
-            }
-            Err(e) => (self.settle(&source, Err(e), now).await, Vec::new()),
-        };
+        let last = read
+            .as_mut()
+            .map(|r| std::mem::take(&mut r.last))
+            .unwrap_or_default();
+        let mut settled = self.settle(&source, read, now).await;
         if !last.is_empty() {
             let wire_bytes = settled.record.wire_bytes.max(0) as u64;
             match self
