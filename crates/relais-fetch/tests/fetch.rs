@@ -42,6 +42,8 @@ struct Counters {
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
     conditional: AtomicUsize,
+    /// The User-Agent of the last request to `/feed`.
+    user_agent: std::sync::Mutex<String>,
 }
 
 type Shared = Arc<Counters>;
@@ -54,6 +56,11 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 
 async fn feed(State(c): State<Shared>, headers: HeaderMap) -> Response {
     c.hits.fetch_add(1, Ordering::SeqCst);
+    *c.user_agent.lock().unwrap() = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let etag_matches = headers
         .get(header::IF_NONE_MATCH)
         .is_some_and(|v| v.as_bytes() == ETAG.as_bytes());
@@ -284,6 +291,11 @@ async fn conditional_get_saves_the_body() {
     assert_eq!(validators.etag.as_deref(), Some(ETAG));
     assert_eq!(validators.last_modified.as_deref(), Some(LAST_MODIFIED));
     assert_eq!(hints.max_age, Some(Duration::from_secs(600)));
+    // The request names relais and where its operator can be found.
+    assert_eq!(
+        *counters.user_agent.lock().unwrap(),
+        relais_fetch::user_agent(env!("CARGO_PKG_VERSION"), "https://relais.test/")
+    );
     assert_eq!(content_type.as_deref(), Some("application/rss+xml"));
     assert_eq!(final_url, url);
     assert!(!moved_permanently);
