@@ -31,6 +31,7 @@ use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+mod background;
 mod notify;
 pub mod veille;
 pub use notify::Notifier;

@@ -46,10 +46,10 @@ use relais_veille::{
     SentimentAnalyzer, SpikeConfig, Topic,
 };
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -285,6 +285,20 @@ type Written = (Vec<NewItem>, Result<Vec<Option<ItemId>>, StoreError>);
 /// of a few KB: a few MB per transaction).
 const GROUP_ITEMS: usize = 1_000;
 
+/// Sources leased at most per place among a pass's reads (`[veille]
+/// concurrency`): the reads, up to as many waiting for a place, and those
+/// read and waiting for the item writer. With the defaults, 64 sources
+/// leased, 16 read at a time; what waits for the writer is parsed items, at
+/// most the body limit of each source read.
+const IN_FLIGHT_PER_SLOT: usize = 4;
+
+/// A fetch pass's reads: places among them, and how many sources are
+/// leased and not yet read (waiting for a place, or reading).
+struct Reads {
+    places: Semaphore,
+    unread: AtomicUsize,
+}
+
 /// The group writer: takes the first job waiting, then every other job
 /// already waiting (up to [`GROUP_ITEMS`] items), and writes them all in one
 /// transaction ([`Store::store_item_batches`]). Sources whose reads finished
@@ -507,6 +521,19 @@ impl VeilleWorker {
         let lease = ChronoDuration::from_std(self.options.lease)
             .unwrap_or_else(|_| ChronoDuration::seconds(120));
         let slots = self.options.concurrency.max(1);
+        // `slots` sources are read (fetched and parsed) at a time. A source
+        // read and waiting for the item writer does not hold up the next
+        // read, and the next sources are leased before the last ones are
+        // written: the writer always has items at hand and writes them in
+        // large groups (bench/README.md, "Reads that do not wait for the
+        // writer"). At most `slots` more wait for a place among the reads,
+        // so that a leased source starts within one read's time, well inside
+        // its lease; at most `in_flight` are leased in all.
+        let reads = Arc::new(Reads {
+            places: Semaphore::new(slots),
+            unread: AtomicUsize::new(0),
+        });
+        let in_flight = IN_FLIGHT_PER_SLOT * slots;
         let mut pass = VeillePass::default();
         // The pass runs on its own clock: `now` as given, advancing with
         // real time (items, fetch records, back-off and the dead-source
@@ -515,59 +542,83 @@ impl VeilleWorker {
         let clock = Clock {
             offset: now - Utc::now(),
         };
-        // Sources are leased as slots free up (once half of them are free,
-        // to keep the leases few), not in rounds that wait for their slowest
-        // source: the next sources are fetched and parsed while the last
-        // ones are written. Only sources due at `now` are leased, so a
-        // source read in this pass (its next fetch is later) is not read
+        // Sources are leased while the others are read and written, `slots`
+        // or more at a time (to keep the leases few), not in rounds that wait
+        // for their slowest source. Only sources due at `now` are leased, so
+        // a source read in this pass (its next fetch is later) is not read
         // again in it.
         let mut tasks = JoinSet::new();
+        // At most one lease at a time (a set, so that it stops with the pass).
+        let mut leasing = JoinSet::new();
         let mut exhausted = false;
         loop {
-            if !exhausted && tasks.len() <= slots / 2 {
-                let want = slots - tasks.len();
-                let due = if cancel.is_cancelled() {
-                    Ok(Vec::new())
+            let unread = reads.unread.load(Ordering::Acquire);
+            if leasing.is_empty()
+                && !exhausted
+                && unread <= slots
+                && tasks.len() + slots <= in_flight
+            {
+                if cancel.is_cancelled() {
+                    exhausted = true;
                 } else {
-                    self.store
-                        .lease_due_sources(&self.id, now, lease, want as i64)
-                        .await
-                };
-                match due {
-                    Ok(due) => {
-                        exhausted = due.len() < want;
-                        pass.sources += due.len();
-                        for source in due {
-                            let me = self.clone();
-                            let cancel = cancel.clone();
-                            tasks
-                                .spawn(async move { me.read_source(source, clock, &cancel).await });
-                        }
-                    }
-                    // The sources already leased are finished first.
-                    Err(e) if !tasks.is_empty() => {
-                        tracing::error!(error = %e, "veille: leasing due sources failed");
-                        exhausted = true;
-                    }
-                    Err(e) => return Err(e),
+                    let want = (2 * slots - unread).min(in_flight - tasks.len());
+                    let store = self.store.clone();
+                    let owner = self.id.clone();
+                    leasing.spawn(async move {
+                        let due = store
+                            .lease_due_sources(&owner, now, lease, want as i64)
+                            .await;
+                        (want, due)
+                    });
                 }
             }
-            let Some(done) = tasks.join_next().await else {
-                break;
-            };
-            match done {
-                Ok(Ok(r)) => {
-                    pass.new_items += r.new_items;
-                    pass.failed += usize::from(r.failed);
+            tokio::select! {
+                Some(leased) = leasing.join_next(), if !leasing.is_empty() => {
+                    let due = match leased {
+                        Ok((want, Ok(due))) => {
+                            exhausted = due.len() < want;
+                            Ok(due)
+                        }
+                        Ok((_, Err(e))) => Err(e),
+                        Err(e) => Err(StoreError::Stopped(format!("veille lease: {e}"))),
+                    };
+                    match due {
+                        Ok(due) => {
+                            pass.sources += due.len();
+                            reads.unread.fetch_add(due.len(), Ordering::AcqRel);
+                            for source in due {
+                                let me = self.clone();
+                                let cancel = cancel.clone();
+                                let reads = Arc::clone(&reads);
+                                tasks.spawn(async move {
+                                    me.read_source(source, clock, &cancel, &reads).await
+                                });
+                            }
+                        }
+                        // The sources already leased are finished first.
+                        Err(e) if !tasks.is_empty() => {
+                            tracing::error!(error = %e, "veille: leasing due sources failed");
+                            exhausted = true;
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
-                Ok(Err(e)) => {
-                    pass.failed += 1;
-                    tracing::error!(error = %e, "veille: a source could not be recorded");
-                }
-                Err(e) => {
-                    pass.failed += 1;
-                    tracing::error!(error = %e, "veille: a source task stopped");
-                }
+                done = tasks.join_next(), if !tasks.is_empty() => match done {
+                    Some(Ok(Ok(r))) => {
+                        pass.new_items += r.new_items;
+                        pass.failed += usize::from(r.failed);
+                    }
+                    Some(Ok(Err(e))) => {
+                        pass.failed += 1;
+                        tracing::error!(error = %e, "veille: a source could not be recorded");
+                    }
+                    Some(Err(e)) => {
+                        pass.failed += 1;
+                        tracing::error!(error = %e, "veille: a source task stopped");
+                    }
+                    None => {}
+                },
+                else => break,
             }
         }
         Ok(pass)
@@ -581,7 +632,10 @@ impl VeilleWorker {
         source: Source,
         clock: Clock,
         cancel: &CancellationToken,
+        reads: &Reads,
     ) -> Result<SourceOutcome, StoreError> {
+        // A place among the reads (the semaphore is never closed).
+        let permit = reads.places.acquire().await.ok();
         let started = clock.now();
         let mut read = match source.kind {
             SourceKind::Feed => self.read_feed(&source, started).await,
@@ -593,6 +647,9 @@ impl VeilleWorker {
                 self.read_stream(&source, clock, cancel).await
             }
         };
+        // Read: the next source's read starts while this one is written.
+        drop(permit);
+        reads.unread.fetch_sub(1, Ordering::AcqRel);
         let now = clock.now();
         let last = read
             .as_mut()
@@ -751,10 +808,10 @@ impl VeilleWorker {
                 wire_bytes,
                 ..
             } => {
-                // Parsing is CPU work (a few ms for a large feed): on a
-                // blocking thread, so the runtime's workers stay free for the
-                // I/O of the other sources and the item writer.
-                let parsed = tokio::task::spawn_blocking(move || {
+                // Parsing is CPU work (a few ms for a large feed): on the
+                // background threads, which yield to the item writer and the
+                // runtime's workers (the I/O of the other sources).
+                let parsed = crate::background::run(move || {
                     let feed = relais_fetch::parse_feed_deferring_langs(
                         &body,
                         content_type.as_deref(),
@@ -766,7 +823,7 @@ impl VeilleWorker {
                 .await;
                 let (feed, body_len) = match parsed {
                     Ok((feed, len)) => (feed, len),
-                    Err(e) => return Err(ReadError::new(e.to_string(), wire_bytes)),
+                    Err(e) => return Err(ReadError::new(e, wire_bytes)),
                 };
                 let feed = feed.map_err(|e| ReadError::new(e.to_string(), wire_bytes))?;
                 let publications: Vec<DateTime<Utc>> =

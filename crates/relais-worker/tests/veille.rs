@@ -197,7 +197,8 @@ fn make_worker(
     )
 }
 
-/// The same, reading `concurrency` sources at a time.
+/// The same, reading `concurrency` sources at a time (all the tests' feeds
+/// are on one host: its limit is set above, so that the pass's is seen).
 fn make_worker_with(
     store: &Store,
     index: Arc<SearchIndex>,
@@ -206,6 +207,7 @@ fn make_worker_with(
 ) -> VeilleWorker {
     let mut fetch = relais_fetch::FetchOptions::new("https://relais.test");
     fetch.address_policy.allow_loopback = true;
+    fetch.per_host_concurrency = 64;
     let fetcher = relais_fetch::Fetcher::new(fetch).unwrap();
     let i18n = Arc::new(relais_i18n::I18n::new().unwrap());
     let mut options = VeilleOptions::from_config(&relais_config::VeilleConfig {
@@ -496,9 +498,25 @@ async fn a_burst_fires_one_spike_alert_that_reaches_the_team() {
     }
 }
 
+/// Requests being answered, and the most at once.
+#[derive(Default)]
+struct InFlight {
+    now: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
 /// Sixteen feeds on one address, each with three items of its own and one
-/// article they all share (its GUID is its URL).
-async fn serve_many(Path(n): Path<usize>) -> impl IntoResponse {
+/// article they all share (its GUID is its URL), each answered after 30 ms
+/// so that reads overlap.
+async fn serve_many(
+    State(inflight): State<Arc<InFlight>>,
+    Path(n): Path<usize>,
+) -> impl IntoResponse {
+    use std::sync::atomic::Ordering::SeqCst;
+    let now = inflight.now.fetch_add(1, SeqCst) + 1;
+    inflight.most.fetch_max(now, SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    inflight.now.fetch_sub(1, SeqCst);
     let at = Utc::now() - Duration::hours(1);
     let mut items = vec![(
         "https://fil.test/partage".to_string(),
@@ -521,12 +539,16 @@ async fn serve_many(Path(n): Path<usize>) -> impl IntoResponse {
 /// writer puts the items of the sources that finish at once in one
 /// transaction): each item is stored once, the first source keeps the
 /// shared article, every source's count and the index agree. A pass reads
-/// every due source, four at a time here, leasing more as slots free up.
+/// every due source, four at a time here (never more, while others wait to
+/// be written), leasing more as places free up.
 async fn many_sources_scenario(store: &Store) {
     const FEEDS: usize = 16;
     let w = world(store, "veille-many", None).await;
     let me = Actor::user(&w.cm);
-    let app = Router::new().route("/many/{n}", get(serve_many));
+    let inflight = Arc::new(InFlight::default());
+    let app = Router::new()
+        .route("/many/{n}", get(serve_many))
+        .with_state(Arc::clone(&inflight));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -548,6 +570,8 @@ async fn many_sources_scenario(store: &Store) {
     assert_eq!(pass.sources, FEEDS);
     assert_eq!(pass.failed, 0);
     assert_eq!(pass.new_items, 1 + 3 * FEEDS, "{pass:?}");
+    let most = inflight.most.load(std::sync::atomic::Ordering::SeqCst);
+    assert!((2..=4).contains(&most), "{most} reads at once");
     let sources = store.list_sources(w.ws.id).await.unwrap();
     let mut totals: Vec<i64> = sources.iter().map(|s| s.items_total).collect();
     totals.sort_unstable();
