@@ -4,10 +4,11 @@
 //! Two stages, side by side in [`VeilleWorker::run`]:
 //!
 //! 1. **Fetch** ([`VeilleWorker::fetch_pass`]): lease the due sources (one
-//!    process at a time per source; more are leased as slots free up) →
-//!    fetch each (conditional GET, caching hints, SSRF guard:
-//!    `relais-fetch`; streams and timelines: `relais_connect::listen`) →
-//!    parse (on a blocking thread) and normalise → drop the exact duplicates
+//!    process at a time per source; more are leased while the others are
+//!    read and written) → fetch each, `concurrency` at a time (conditional
+//!    GET, caching hints, SSRF guard: `relais-fetch`; streams and
+//!    timelines: `relais_connect::listen`) → parse (on the lower-priority
+//!    background threads, `background.rs`) and normalise → drop the exact duplicates
 //!    the workspace already has → store the new items *pending*, in one
 //!    transaction shared with the other sources whose items are waiting to
 //!    be written ([`write_loop`], a group commit): they are listed at once →
