@@ -252,6 +252,12 @@ pub struct VeilleWorker {
 /// index commit).
 const ANALYSIS_BATCH: usize = 500;
 
+/// How many hours before the current one new items can still fire a spike
+/// alert for: 1, the hour just closed. A burst published at 10:59 and read
+/// at 11:00 is the 10 o'clock hour's, and nothing else would look at it
+/// again; items of older hours (a new source's back catalogue) are history.
+const SPIKE_LATE_HOURS: i64 = 1;
+
 /// What one run of the analysis stage did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Analysed {
@@ -1212,7 +1218,11 @@ impl VeilleWorker {
             Err(e) => return Err(StoreError::Stopped(format!("veille analysis: {e}"))),
         };
         let recorded = self.store.record_analyses(&analyses).await?;
-        let mut touched: HashMap<WorkspaceId, Vec<TopicId>> = HashMap::new();
+        // The recent hours each topic gained items in: the current one and
+        // the one just closed (items published in its last minutes often
+        // arrive after it ended). Older hours are history, never alerts.
+        let recent = hour_of(now) - ChronoDuration::hours(SPIKE_LATE_HOURS);
+        let mut touched: HashMap<WorkspaceId, Vec<(TopicId, DateTime<Utc>)>> = HashMap::new();
         let mut docs = Vec::with_capacity(analyses.len());
         let mut pending: HashMap<ItemId, PendingItem> =
             pending.into_iter().map(|p| (p.id, p)).collect();
@@ -1220,10 +1230,13 @@ impl VeilleWorker {
             let Some(p) = pending.remove(&a.id).filter(|_| ok) else {
                 continue;
             };
-            touched
-                .entry(p.workspace_id)
-                .or_default()
-                .extend(a.topics.iter().copied());
+            let hour = hour_of(p.published_at);
+            if hour >= recent {
+                touched
+                    .entry(p.workspace_id)
+                    .or_default()
+                    .extend(a.topics.iter().map(|&t| (t, hour)));
+            }
             docs.push(ItemDoc {
                 item_id: p.id.0,
                 workspace_id: p.workspace_id.0,
@@ -1241,12 +1254,12 @@ impl VeilleWorker {
         let analysed = docs.len();
         self.index_docs(docs).await;
         let mut alerts = 0;
-        let mut touched: Vec<(WorkspaceId, Vec<TopicId>)> = touched.into_iter().collect();
+        let mut touched: Vec<_> = touched.into_iter().collect();
         touched.sort_unstable_by_key(|(ws, _)| *ws);
-        for (ws, mut topics) in touched {
-            topics.sort_unstable();
-            topics.dedup();
-            alerts += self.check_spikes(ws, &topics, now).await?;
+        for (ws, mut hours) in touched {
+            hours.sort_unstable();
+            hours.dedup();
+            alerts += self.check_spikes(ws, &hours).await?;
         }
         Ok((analysed, alerts))
     }
@@ -1392,34 +1405,38 @@ impl VeilleWorker {
         Ok(compiled)
     }
 
-    /// Looks at each topic's current hour against the same hour of the
-    /// previous days (their volumes read in one query); records and tells
-    /// each new alert.
+    /// Looks at each (topic, hour) pair, sorted, against the same hour of
+    /// the previous days (all the volumes read in one query); records and
+    /// tells each new alert.
     async fn check_spikes(
         &self,
         ws: WorkspaceId,
-        topics: &[TopicId],
-        now: DateTime<Utc>,
+        hours: &[(TopicId, DateTime<Utc>)],
     ) -> Result<usize, StoreError> {
-        if topics.is_empty() {
+        let (Some(first), Some(last)) = (
+            hours.iter().map(|&(_, h)| h).min(),
+            hours.iter().map(|&(_, h)| h).max(),
+        ) else {
             return Ok(0);
-        }
-        let current_hour = hour_of(now);
+        };
         let days = i64::from(self.options.spike.window_days);
-        let from = current_hour - ChronoDuration::hours(24 * days);
+        let from = first - ChronoDuration::hours(24 * days);
+        let mut topics: Vec<TopicId> = hours.iter().map(|&(t, _)| t).collect();
+        topics.dedup();
         let volumes = self
             .store
-            .topics_volume(topics, from, current_hour + ChronoDuration::hours(1))
+            .topics_volume(&topics, from, last + ChronoDuration::hours(1))
             .await?;
         let mut new = 0;
-        for &topic in topics {
+        for &(topic, hour) in hours {
             let volumes = volumes.get(&topic).map_or(&[][..], Vec::as_slice);
-            new += self.check_spike(ws, topic, current_hour, volumes).await?;
+            new += self.check_spike(ws, topic, hour, volumes).await?;
         }
         Ok(new)
     }
 
-    /// One topic's spike check, from its hourly volumes over the window.
+    /// One topic's spike check of the hour `current_hour`, from its hourly
+    /// volumes over the window before it.
     async fn check_spike(
         &self,
         ws: WorkspaceId,

@@ -2,8 +2,8 @@
 //! loopback are fetched politely (a second fetch is a 304 that downloads no
 //! body), their items stored once with language, sentiment, topics and story
 //! clusters, searchable at once; a broken feed marks its source failing with
-//! a reason; a burst in the current hour fires one spike alert that reaches
-//! the team, in the app and by e-mail through a real SMTP server.
+//! a reason; a burst in the current hour, or in the hour just closed, fires
+//! one spike alert that reaches the team, in the app and by e-mail through a real SMTP server.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -433,7 +433,19 @@ async fn feed_items_get_their_language_when_stored() {
     on_every_backend!(languages_scenario);
 }
 
-async fn spike_scenario(store: &Store, slug: &str, sink: &relais_mail::testing::SmtpSink) {
+/// A burst of 25 posts on strikes, against nothing on the same hour of the
+/// previous days, fires one alert, for the burst's hour, that reaches the
+/// team. With `late`, the burst was published in the last seconds of the
+/// hour that has just closed when it is read (10:59:35-10:59:59, read at
+/// 11:00:20); otherwise in the current hour. The pass runs on a clock of
+/// the next hour, so where the real clock stands in its hour does not
+/// matter. 25 older posts (three hours back) match too, and fire nothing.
+async fn spike_scenario(
+    store: &Store,
+    slug: &str,
+    sink: &relais_mail::testing::SmtpSink,
+    late: bool,
+) {
     let mut mail = relais_config::Config::default().mail;
     mail.smtp_url = sink.url().to_string();
     mail.from = "relais <relais@demo.local>".into();
@@ -441,32 +453,52 @@ async fn spike_scenario(store: &Store, slug: &str, sink: &relais_mail::testing::
     let w = world(store, slug, mailer).await;
     let me = Actor::user(&w.cm);
     let feeds = Arc::new(Feeds::default());
-    // A burst: 25 posts on strikes in the current hour, against nothing on
-    // the same hour of the previous days.
-    let now = Utc::now();
-    let burst: Vec<_> = (0..25)
+    let next_hour = relais_store::hour_of(Utc::now()) + Duration::hours(1);
+    let (now, burst_hour) = if late {
+        (
+            next_hour + Duration::seconds(20),
+            next_hour - Duration::hours(1),
+        )
+    } else {
+        (next_hour + Duration::minutes(30), next_hour)
+    };
+    let burst_end = if late {
+        next_hour - Duration::seconds(1)
+    } else {
+        now
+    };
+    let mut posts: Vec<_> = (0..25)
         .map(|i| {
             (
                 format!("b{i}"),
                 format!("Grève numéro {i} chez les meuniers"),
                 format!("Article {i} : une grève éclate, tout le monde en parle ({i})."),
-                now - Duration::seconds(i),
+                burst_end - Duration::seconds(i),
             )
         })
         .collect();
-    *feeds.burst.lock().unwrap() = rss(&burst);
+    posts.extend((0..25).map(|i| {
+        (
+            format!("old{i}"),
+            format!("Grève ancienne numéro {i}"),
+            format!("Archive {i} : la grève de l'an dernier ({i})."),
+            burst_hour - Duration::hours(3) + Duration::minutes(i),
+        )
+    }));
+    *feeds.burst.lock().unwrap() = rss(&posts);
     let base = start_server(Arc::clone(&feeds)).await;
     store
         .add_source(&me, w.ws.id, &feed_source(format!("{base}/burst.xml")))
         .await
         .unwrap();
     let cancel = CancellationToken::new();
-    let pass = w.worker.pass(Utc::now(), &cancel).await.unwrap();
-    assert_eq!(pass.new_items, 25);
+    let pass = w.worker.pass(now, &cancel).await.unwrap();
+    assert_eq!(pass.new_items, 50);
     assert_eq!(pass.alerts, 1, "one volume alert, once");
     let alerts = store.list_alerts(w.ws.id, 10).await.unwrap();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].topic_name, "Grèves");
+    assert_eq!(alerts[0].hour, burst_hour, "late: {late}");
     assert_eq!(alerts[0].observed, 25);
     let told = store.list_notifications(w.cm.id, 10).await.unwrap();
     assert!(
@@ -491,10 +523,12 @@ async fn spike_scenario(store: &Store, slug: &str, sink: &relais_mail::testing::
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_fires_one_spike_alert_that_reaches_the_team() {
     let sink = relais_mail::testing::SmtpSink::start();
-    for db in relais_store::testing::all().await {
-        let slug = format!("spike-{}-{}", db.label, std::process::id());
-        spike_scenario(&db.store, &slug, &sink).await;
-        db.finish().await;
+    for late in [false, true] {
+        for db in relais_store::testing::all().await {
+            let slug = format!("spike-{late}-{}-{}", db.label, std::process::id());
+            spike_scenario(&db.store, &slug, &sink, late).await;
+            db.finish().await;
+        }
     }
 }
 
