@@ -11,8 +11,12 @@
 //! repeated "?", then is normalised to a compound score in [−1, 1]:
 //! `x / sqrt(x² + 15)`.
 //!
-//! Matching ignores case; an accented word missing from the lexicon is looked
-//! up again without accents. Negations and boosters do not reach across
+//! Matching ignores case; a word typed without its accents finds the
+//! accented lexicon word ("tres" is "très"), but an accented word never finds
+//! a different unaccented one ("tâche", task, is not "tache", stain). A
+//! French word missing from the lexicon is looked up again as its lemma, by
+//! the ending rules of `data/sentiment/inflections-fr.tsv` ("excellentes" is
+//! "excellent", "s'inquiètent" is "inquiéter"). Negations and boosters do not reach across
 //! punctuation (`, ; : . ! ?`). French elided words are split ("n'aime" is
 //! "ne aime"), "ne … que" is not a negation and "plus" is one only after
 //! "ne". Handles (`@…`) and links are skipped; emoji carry no sentiment.
@@ -64,6 +68,9 @@ const EN_MODIFIERS: &str = include_str!("../data/sentiment/modifiers-en.tsv");
 const EN_IDIOMS: &str = include_str!("../data/sentiment/idioms-en.tsv");
 const FR_LEXICON: &str = include_str!("../data/sentiment/fr.tsv");
 const FR_MODIFIERS: &str = include_str!("../data/sentiment/modifiers-fr.tsv");
+const FR_INFLECTIONS: &str = include_str!("../data/sentiment/inflections-fr.tsv");
+/// Letters a word keeps before the ending an inflection rule replaces.
+const MIN_LEMMA_BASE: usize = 3;
 
 /// Language of the lexicon and rules used for a text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -166,11 +173,12 @@ pub struct Analyzer {
 }
 
 impl Analyzer {
-    /// Parses the embedded lexicons (a few milliseconds).
+    /// Parses the embedded lexicons and derives the French inflected forms
+    /// (some 30 ms in a release build).
     pub fn new() -> Analyzer {
         Analyzer {
-            french: Lexicon::build(FR_LEXICON, FR_MODIFIERS, ""),
-            english: Lexicon::build(EN_LEXICON, EN_MODIFIERS, EN_IDIOMS),
+            french: Lexicon::build(FR_LEXICON, FR_MODIFIERS, "", FR_INFLECTIONS),
+            english: Lexicon::build(EN_LEXICON, EN_MODIFIERS, EN_IDIOMS, ""),
         }
     }
 
@@ -201,6 +209,7 @@ impl fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Analyzer")
             .field("french_entries", &self.french.map.len())
+            .field("french_inflected_forms", &self.french.inflected.len())
             .field("english_entries", &self.english.map.len())
             .finish()
     }
@@ -272,6 +281,8 @@ struct Traits {
     contrast: bool,
     /// Negation does not flip it (French "pas terrible" stays negative).
     keep: bool,
+    /// Never the lemma of an inflected form ("bas" for "base").
+    exact: bool,
 }
 
 /// A multi-word entry, stored under its first word.
@@ -289,6 +300,22 @@ struct Entry {
     traits: Traits,
     /// Longest first.
     phrases: Vec<Phrase>,
+    /// Stored under the unaccented form of accented lexicon words.
+    folded: bool,
+}
+
+impl Entry {
+    /// A word with a valence and no other role: what an inflected form may
+    /// take its valence from.
+    fn is_plain_word(&self) -> bool {
+        let t = &self.traits;
+        t.valence.is_some()
+            && t.booster == 0.0
+            && t.neg == Neg::None
+            && !t.contrast
+            && !t.exact
+            && self.phrases.is_empty()
+    }
 }
 
 /// Counts of parsed data lines, for tests.
@@ -298,6 +325,7 @@ struct Counts {
     valences: usize,
     idioms: usize,
     modifiers: usize,
+    inflections: usize,
     rejected: usize,
 }
 
@@ -305,19 +333,37 @@ struct Lexicon {
     map: WordMap<Entry>,
     /// French clitics split off before an apostrophe ("l'", "n'", "qu'").
     elisions: Vec<Box<str>>,
+    /// Ending rules, in order: (ending, lemma ending).
+    inflections: Vec<(Box<str>, Box<str>)>,
+    /// Inflected forms of lexicon words, with their lemma's traits.
+    inflected: WordMap<Entry>,
     counts: Counts,
 }
 
 impl Lexicon {
     /// Parses the data files: `lexicon` is `word<TAB>valence`, `modifiers`
     /// `entry<TAB>role<TAB>source`, `idioms` `phrase<TAB>valence<TAB>source`
-    /// (`#` lines are comments in the last two).
-    fn build(lexicon: &str, modifiers: &str, idioms: &str) -> Lexicon {
+    /// and `inflections` `ending<TAB>lemma ending<TAB>example` with `-` for
+    /// the empty ending (`#` lines are comments in the last three).
+    fn build(lexicon: &str, modifiers: &str, idioms: &str, inflections: &str) -> Lexicon {
         let mut lex = Lexicon {
             map: WordMap::default(),
             elisions: Vec::new(),
+            inflections: Vec::new(),
+            inflected: WordMap::default(),
             counts: Counts::default(),
         };
+        for line in rows(inflections) {
+            let ending = |e: &str| if e == "-" { String::new() } else { lower(e) };
+            match two_fields(line) {
+                Some((from, to)) if from != "-" => {
+                    lex.inflections
+                        .push((ending(from).into(), ending(to).into()));
+                    lex.counts.inflections += 1;
+                }
+                _ => lex.counts.rejected += 1,
+            }
+        }
         for line in rows(modifiers) {
             if let Some((word, "elision")) = two_fields(line) {
                 lex.elisions.push(word.to_ascii_lowercase().into());
@@ -356,6 +402,7 @@ impl Lexicon {
                 "contrast" => |t| t.contrast = true,
                 "keep-polarity" => |t| t.keep = true,
                 "neutral" => |t| t.valence = None,
+                "exact" => |t| t.exact = true,
                 "elision" => |_| {},
                 _ => {
                     lex.counts.rejected += 1;
@@ -366,6 +413,7 @@ impl Lexicon {
             lex.counts.modifiers += 1;
         }
         lex.add_folded_keys();
+        lex.add_inflected_forms();
         lex
     }
 
@@ -438,7 +486,8 @@ impl Lexicon {
                 [one] => Some((*one).clone()),
                 many => merge_valences(many),
             };
-            if let Some(entry) = merged {
+            if let Some(mut entry) = merged {
+                entry.folded = true;
                 added.push((plain, entry));
             }
         }
@@ -456,9 +505,43 @@ impl Lexicon {
         (known && !tail.is_empty()).then_some((clitic, tail))
     }
 
-    /// The entry of a lower-case word, else of its unaccented form.
+    /// Adds the inflected forms of the plain lexicon words, by the rules in
+    /// order ("excellentes" for "excellent", "inquiétaient" for
+    /// "inquiéter"): a form already in the lexicon, or made by an earlier
+    /// rule, keeps what it has. Done once, so that a word costs one more
+    /// look-up, not one per rule.
+    fn add_inflected_forms(&mut self) {
+        let mut forms: WordMap<Entry> = WordMap::default();
+        for (ending, replacement) in &self.inflections {
+            for (key, entry) in &self.map {
+                let Some(base) = key.strip_suffix(&**replacement) else {
+                    continue;
+                };
+                if !entry.is_plain_word() || base.chars().count() < MIN_LEMMA_BASE {
+                    continue;
+                }
+                let form = format!("{base}{ending}");
+                if self.map.contains_key(form.as_str()) || forms.contains_key(form.as_str()) {
+                    continue;
+                }
+                forms.insert(
+                    form.into(),
+                    Entry {
+                        traits: entry.traits,
+                        phrases: Vec::new(),
+                        folded: entry.folded,
+                    },
+                );
+            }
+        }
+        self.inflected = forms;
+    }
+
+    /// The entry of a lower-case word or of the lemma of its inflected form;
+    /// else, for an accented word, the same for its unaccented form, if that
+    /// stands for accented lexicon words.
     fn lookup(&self, word: &str, scratch: &mut String) -> Option<&Entry> {
-        if let Some(entry) = self.map.get(word) {
+        if let Some(entry) = self.map.get(word).or_else(|| self.inflected.get(word)) {
             return Some(entry);
         }
         if word.is_ascii() {
@@ -469,7 +552,14 @@ impl Lexicon {
         if scratch.as_str() == word {
             return None;
         }
-        self.map.get(scratch.as_str())
+        // "tâche" must not find "tache", a lexicon word in its own right;
+        // "œuvre" is "oeuvre" spelt another way.
+        let ligatures_only = word.chars().all(|c| c.is_ascii() || c == 'œ' || c == 'æ');
+        let key = scratch.as_str();
+        self.map
+            .get(key)
+            .or_else(|| self.inflected.get(key))
+            .filter(|e| e.folded || ligatures_only)
     }
 
     fn score(&self, text: &str) -> f64 {
@@ -519,7 +609,7 @@ fn merge_valences(entries: &[&Entry]) -> Option<Entry> {
     let mut sign = 0.0f32;
     for entry in entries {
         let t = entry.traits;
-        let plain = t.booster == 0.0 && t.neg == Neg::None && !t.contrast && !t.keep;
+        let plain = t.booster == 0.0 && t.neg == Neg::None && !t.contrast && !t.keep && !t.exact;
         let v = t.valence.filter(|_| plain && entry.phrases.is_empty())?;
         if sign != 0.0 && v.signum() != sign {
             return None;
@@ -534,6 +624,7 @@ fn merge_valences(entries: &[&Entry]) -> Option<Entry> {
             ..Traits::default()
         },
         phrases: Vec::new(),
+        folded: true,
     })
 }
 
@@ -1018,6 +1109,90 @@ mod tests {
         ]);
     }
 
+    /// Sentences as French news and posts write them: inflected words,
+    /// elided negations, and words whose lexicon valence belongs to an
+    /// English sense ("prix", "nouvelle", "unis", "privé").
+    #[test]
+    fn french_news_sentences() {
+        check_all(&[
+            (
+                "Les boulangers artisanaux s'inquiètent : le prix du blé augmente encore, \
+                 et ce n'est pas une bonne nouvelle pour les marges.",
+                Fr,
+                Neg_,
+            ),
+            ("Une excellente farine locale pour les boulangers.", Fr, Pos),
+            ("Nouvelle farine bio en Bretagne", Fr, Neu),
+            ("Les nouvelles baguettes arrivent lundi", Fr, Neu),
+            ("Le prix de la farine augmente", Fr, Neu),
+            (
+                "Les États-Unis et le Royaume-Uni annoncent un sommet",
+                Fr,
+                Neu,
+            ),
+            ("Le secteur privé recrute dans la région", Fr, Neu),
+            ("Certains habitants seront reçus en mairie", Fr, Neu),
+            ("Une grève éclate à Lyon", Fr, Neg_),
+            ("Les clients adorent nos baguettes", Fr, Pos),
+            ("Nos clientes sont ravies et heureuses", Fr, Pos),
+            ("Les clients sont déçus", Fr, Neg_),
+            ("Une cliente déçue et furieuse", Fr, Neg_),
+            (
+                "Les habitants dénoncent une situation inacceptable",
+                Fr,
+                Neg_,
+            ),
+            ("Ils s'inquiétaient pour leurs marges", Fr, Neg_),
+            ("Ces résultats ne sont pas excellents", Fr, Neg_),
+            ("Vous venez à la fête ?", Fr, Pos),
+            ("La France et la Belgique", Fr, Neu),
+        ]);
+    }
+
+    /// An inflected form missing from the lexicon takes its lemma's valence;
+    /// a word the rules would wrongly reduce does not.
+    #[test]
+    fn french_inflections() {
+        for (form, lemma) in [
+            ("excellente", "excellent"),
+            ("excellentes", "excellent"),
+            ("heureuses", "heureux"),
+            ("inquiètent", "inquiéter"),
+            ("inquietent", "inquiéter"),
+            ("aimait", "aimer"),
+            ("aimeraient", "aimer"),
+            ("détestent", "détester"),
+            ("catastrophes", "catastrophe"),
+            ("victoires", "victoire"),
+            ("abandonnées", "abandonné"),
+            ("réjouit", "réjouir"),
+        ] {
+            let (f, l) = (score(form, Fr), score(lemma, Fr));
+            assert!(l != 0.0, "{lemma:?} is in the lexicon");
+            assert_eq!(f, l, "{form:?} reads as {lemma:?}");
+        }
+        // Lexicon words inflected forms must not reach (`exact` rows), an
+        // accented word that is another word without its accents ("tâche",
+        // task, against "tache", stain), and rules that would leave fewer
+        // than three letters.
+        for word in [
+            "venez",
+            "base",
+            "France",
+            "foie",
+            "différent",
+            "tâche",
+            "unes",
+        ] {
+            assert_eq!(score(word, Fr), 0.0, "{word:?}");
+        }
+        assert!(score("tache", Fr) < 0.0);
+        // A booster's or a negation's inflected form is not one.
+        assert_eq!(score("pass", Fr), 0.0);
+        // English has no inflection rules: its lexicon lists its forms.
+        assert_eq!(score("excellentes", En), 0.0);
+    }
+
     #[test]
     fn english_negation() {
         check_all(&[
@@ -1279,6 +1454,15 @@ mod tests {
         assert!(fr.valences > 9000, "{fr:?}");
         assert!(en.modifiers > 140 && en.idioms > 20, "{en:?}");
         assert!(fr.modifiers > 100 && fr.idioms == 0, "{fr:?}");
+        assert!(fr.inflections >= 40 && en.inflections == 0, "{fr:?}");
+        assert_eq!(
+            analyzer.french.inflections.first(),
+            Some(&("aux".into(), "al".into()))
+        );
+        assert_eq!(
+            analyzer.french.inflections.last(),
+            Some(&("e".into(), "".into()))
+        );
         assert!(analyzer.french.elisions.len() >= 10);
         assert!(analyzer.english.elisions.is_empty());
         // Spot checks of entries, roles and phrases.
