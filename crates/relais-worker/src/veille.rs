@@ -1132,7 +1132,8 @@ impl VeilleWorker {
     /// sentiment, topics through the workspace's matcher, story; records
     /// them with their topics and hourly volumes, indexes them (searchable
     /// when this returns) and looks for spikes in the topics they touched,
-    /// on the clock `now`. One run at a time in a process; items another
+    /// in their hours that are the current one or the one just closed on
+    /// the clock `now`. One run at a time in a process; items another
     /// process analysed first are skipped. A crash leaves items pending,
     /// analysed by the next run.
     pub async fn analyse_pending(&self, now: DateTime<Utc>) -> Result<Analysed, StoreError> {
