@@ -16,8 +16,8 @@
 //! a different unaccented one ("tâche", task, is not "tache", stain). A
 //! French word missing from the lexicon is looked up again as its lemma, by
 //! the ending rules of `data/sentiment/inflections-fr.tsv` ("excellentes" is
-//! "excellent", "s'inquiètent" is "inquiéter"). Negations and boosters do not reach across
-//! punctuation (`, ; : . ! ?`). French elided words are split ("n'aime" is
+//! "excellent", "s'inquiètent" is "inquiéter"). Negations and boosters do
+//! not reach across punctuation (`, ; : . ! ?`). French elided words are split ("n'aime" is
 //! "ne aime"), "ne … que" is not a negation and "plus" is one only after
 //! "ne". Handles (`@…`) and links are skipped; emoji carry no sentiment.
 //!
