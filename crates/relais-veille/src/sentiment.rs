@@ -608,9 +608,12 @@ fn merge_valences(entries: &[&Entry]) -> Option<Entry> {
     let mut sum = 0.0f32;
     let mut sign = 0.0f32;
     for entry in entries {
-        let t = entry.traits;
-        let plain = t.booster == 0.0 && t.neg == Neg::None && !t.contrast && !t.keep && !t.exact;
-        let v = t.valence.filter(|_| plain && entry.phrases.is_empty())?;
+        // A word kept under negation differs from the others in more than
+        // its valence: not merged.
+        let v = entry
+            .traits
+            .valence
+            .filter(|_| entry.is_plain_word() && !entry.traits.keep)?;
         if sign != 0.0 && v.signum() != sign {
             return None;
         }
