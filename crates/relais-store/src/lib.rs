@@ -181,30 +181,53 @@ impl Drop for WriteTurn {
 /// fifth of the writers' time when feed items pour in (bench/README.md).
 /// Instead, the end of a write turn starts a PASSIVE checkpoint on another
 /// connection when none is running and the last one started
-/// [`Checkpoints::EVERY`] ago or more. A PASSIVE checkpoint never blocks
-/// writers or readers; the log is reused from its start once a checkpoint
-/// has caught up, so it stays as large as what is written in about that
-/// time. SQLite's own checkpoint stays as a backstop, at
+/// [`ConnectOptions::sqlite_checkpoint_every`] ago or more. A PASSIVE checkpoint never blocks
+/// writers or readers.
+///
+/// The log is reused from its start only by a writer that begins once a
+/// checkpoint has caught up with it. Under a steady stream of writes the
+/// next writer always begins while the checkpoint beside it runs, so the
+/// log would only grow, until SQLite's backstop made every commit
+/// checkpoint (and sync) inside the writer's turn. So when a checkpoint
+/// leaves a log of [`Checkpoints::CATCH_UP_PAGES`] or more, it takes the
+/// write turn and checkpoints again: that copies only what was written
+/// during the first one, and the writer after it starts the log over.
+///
+/// SQLite's own checkpoint stays as a backstop, at
 /// [`Checkpoints::BACKSTOP_PAGES`], for writes that take no turn (sessions,
 /// another process). When the last connection closes, SQLite checkpoints
 /// and removes the log.
 #[derive(Debug)]
 pub(crate) struct Checkpoints {
     pool: SqlitePool,
+    /// The store's write turn ([`Store::write_gate`]), taken to catch up.
+    write_gate: std::sync::Arc<tokio::sync::Semaphore>,
+    /// How often a checkpoint starts, at most, while writes come.
+    every: Duration,
     running: std::sync::atomic::AtomicBool,
     last: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Checkpoints {
-    /// How often a checkpoint starts, at most, while writes come.
+    /// How often a checkpoint starts, at most, while writes come, by
+    /// default ([`ConnectOptions::sqlite_checkpoint_every`]).
     const EVERY: Duration = Duration::from_millis(200);
     /// SQLite's automatic checkpoint (`wal_autocheckpoint`, in pages of
     /// 4 KiB: 40 MB), which only writes outside the turns should reach.
     const BACKSTOP_PAGES: u32 = 10_000;
+    /// A log of this many pages (8 MB) or more left by a checkpoint beside
+    /// the writers is caught up with inside the write turn.
+    const CATCH_UP_PAGES: i64 = 2_000;
 
-    fn new(pool: SqlitePool) -> Checkpoints {
+    fn new(
+        pool: SqlitePool,
+        write_gate: std::sync::Arc<tokio::sync::Semaphore>,
+        every: Duration,
+    ) -> Checkpoints {
         Checkpoints {
             pool,
+            write_gate,
+            every,
             running: std::sync::atomic::AtomicBool::new(false),
             last: std::sync::Mutex::new(None),
         }
@@ -219,7 +242,7 @@ impl Checkpoints {
             let Ok(mut last) = self.last.lock() else {
                 return;
             };
-            if last.is_some_and(|t| t.elapsed() < Self::EVERY) {
+            if last.is_some_and(|t| t.elapsed() < self.every) {
                 return;
             }
             if self.running.swap(true, Ordering::AcqRel) {
@@ -229,14 +252,27 @@ impl Checkpoints {
         }
         let me = std::sync::Arc::clone(self);
         runtime.spawn(async move {
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&me.pool)
-                .await
-            {
+            if let Err(e) = me.checkpoint().await {
                 tracing::warn!(error = %e, "sqlite: a checkpoint failed; the next commit starts another");
             }
             me.running.store(false, Ordering::Release);
         });
+    }
+
+    /// A PASSIVE checkpoint beside the writers, then, if it left a long log,
+    /// another one inside the write turn (see [`Checkpoints`]).
+    async fn checkpoint(&self) -> std::result::Result<(), sqlx::Error> {
+        const PASSIVE: &str = "PRAGMA wal_checkpoint(PASSIVE)";
+        // (busy, pages in the log, pages copied back): -1s when the file is
+        // not in WAL mode.
+        let (_, log, _): (i64, i64, i64) = sqlx::query_as(PASSIVE).fetch_one(&self.pool).await?;
+        if log >= Self::CATCH_UP_PAGES {
+            let Ok(_turn) = self.write_gate.acquire().await else {
+                return Ok(());
+            };
+            sqlx::query(PASSIVE).execute(&self.pool).await?;
+        }
+        Ok(())
     }
 }
 
@@ -287,6 +323,9 @@ pub struct ConnectOptions {
     pub max_connections: u32,
     pub connect_timeout: Duration,
     pub sqlite_busy_timeout: Duration,
+    /// How often, at most, a SQLite checkpoint starts while writes come
+    /// (see [`Checkpoints`]). Unused on PostgreSQL.
+    pub sqlite_checkpoint_every: Duration,
 }
 
 impl Default for ConnectOptions {
@@ -295,6 +334,7 @@ impl Default for ConnectOptions {
             max_connections: 8,
             connect_timeout: Duration::from_secs(5),
             sqlite_busy_timeout: Duration::from_secs(5),
+            sqlite_checkpoint_every: Checkpoints::EVERY,
         }
     }
 }
@@ -444,10 +484,15 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(|e| fail(e.to_string()))?;
+            let write_gate = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
             Ok(Store {
-                checkpoints: Some(std::sync::Arc::new(Checkpoints::new(pool.clone()))),
+                checkpoints: Some(std::sync::Arc::new(Checkpoints::new(
+                    pool.clone(),
+                    std::sync::Arc::clone(&write_gate),
+                    opts.sqlite_checkpoint_every,
+                ))),
                 backend: Backend::Sqlite(pool),
-                write_gate: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+                write_gate,
             })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options =

@@ -911,3 +911,60 @@ async fn sqlite_log_is_checkpointed_beside_the_writers() {
     );
     store.close().await;
 }
+
+/// Under a steady stream of writes (no pause for a checkpoint to catch up
+/// beside them), the checkpoints still catch up, inside the write turn, so
+/// the log is reused from its start instead of growing until SQLite's
+/// backstop (40 MB) makes every commit checkpoint inside the writer's turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_log_is_reused_under_a_steady_stream_of_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("steady.sqlite3");
+    // Checkpoints every 20 ms, so that the writes below span many of them.
+    let store = Store::connect(
+        &format!("sqlite://{}", path.display()),
+        &relais_store::ConnectOptions {
+            sqlite_checkpoint_every: std::time::Duration::from_millis(20),
+            ..relais_store::ConnectOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    let ws = workspace(&store, "veille-steady").await;
+    let body = "texte ".repeat(10_000);
+    let start = std::time::Instant::now();
+    let mut written = 0;
+    let mut round = 0;
+    // 32 MB in all, below the backstop, one write right after the other.
+    while written < 32 * 1024 * 1024 {
+        let items: Vec<NewItem> = (0..4)
+            .map(|i| {
+                item(
+                    &format!("steady-{round}-{i}"),
+                    &body,
+                    &[],
+                    Polarity::Neutral,
+                )
+            })
+            .collect();
+        store
+            .store_items(ws.id, None, &items, Utc::now())
+            .await
+            .unwrap();
+        written += 4 * body.len();
+        round += 1;
+    }
+    let wal = std::fs::metadata(dir.path().join("steady.sqlite3-wal"))
+        .unwrap()
+        .len();
+    println!(
+        "{written} bytes in {round} writes, {:.2} s; log file {wal} bytes",
+        start.elapsed().as_secs_f64()
+    );
+    assert!(
+        wal < 20 * 1024 * 1024,
+        "the log file holds {wal} bytes of {written} written: it was never reused"
+    );
+    store.close().await;
+}

@@ -241,6 +241,7 @@ async fn open_store(config: &Config, migrate: bool) -> Result<Store> {
         max_connections: config.database.max_connections,
         connect_timeout: Duration::from_secs(config.database.connect_timeout_secs),
         sqlite_busy_timeout: Duration::from_millis(config.database.sqlite_busy_timeout_ms),
+        ..ConnectOptions::default()
     };
     let hint = if config.is_sqlite() {
         "check --data-dir / data_dir or --database-url / database.url, and that the directory is writable"
