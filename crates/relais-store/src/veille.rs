@@ -338,14 +338,22 @@ pub struct ItemBatch<'a> {
 }
 
 /// The statement recording one fetch of a source ([`Store::record_fetch`]),
-/// parameters bound by [`bind_fetch_record!`]: counters, validators, state
-/// and next fetch, and the lease given back; nothing when the lease is not
-/// `$2`'s. Returns the source.
-fn record_fetch_sql() -> String {
+/// parameters bound by [`bind_fetch_record!`]: counters (with `$17` new
+/// items stored), validators, state and next fetch, and the lease given
+/// back; nothing when the lease is not `$2`'s. Returns the source when
+/// `returning` (a row nobody reads still costs its columns' reading and
+/// a trip to the caller).
+fn record_fetch_sql(returning: bool) -> String {
+    let returning = if returning {
+        format!(" RETURNING {SOURCE_COLUMNS}")
+    } else {
+        String::new()
+    };
     // Bytes a 304 saved: the size of the body it did not send again.
     format!(
         "UPDATE veille_sources SET \
            fetches = fetches + 1, \
+           items_total = items_total + $17, \
            not_modified = not_modified + $3, \
            bytes_downloaded = bytes_downloaded + $4, \
            bytes_saved = bytes_saved + CASE WHEN $3 = 1 THEN last_body_bytes ELSE 0 END, \
@@ -364,14 +372,15 @@ fn record_fetch_sql() -> String {
            state = $15, \
            next_fetch_at = $16, \
            lease_owner = NULL, lease_expires_at = NULL \
-         WHERE id = $1 AND lease_owner = $2 RETURNING {SOURCE_COLUMNS}"
+         WHERE id = $1 AND lease_owner = $2{returning}"
     )
 }
 
 /// Binds [`record_fetch_sql`]'s parameters: source `$id`, lease owner
-/// `$owner`, fetch time `$at`, and the [`FetchRecord`] `$rec`.
+/// `$owner`, fetch time `$at`, the [`FetchRecord`] `$rec`, and `$items`, the
+/// new items stored with it.
 macro_rules! bind_fetch_record {
-    ($query:expr, $id:expr, $owner:expr, $at:expr, $rec:expr) => {{
+    ($query:expr, $id:expr, $owner:expr, $at:expr, $rec:expr, $items:expr) => {{
         let rec: &FetchRecord = $rec;
         let failed = rec.error.is_some();
         let state = if rec.disable {
@@ -398,6 +407,7 @@ macro_rules! bind_fetch_record {
             .bind(rec.error.as_deref().unwrap_or(""))
             .bind(state)
             .bind(DbTime::from(rec.next_fetch_at))
+            .bind($items)
     }};
 }
 
@@ -794,10 +804,10 @@ impl Store {
         at: DateTime<Utc>,
         rec: &FetchRecord,
     ) -> Result<Option<Source>> {
-        let sql = record_fetch_sql();
+        let sql = record_fetch_sql(true);
         let row: Option<SourceRow> = on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
-            let row = bind_fetch_record!(sqlx::query_as(&sql), id, owner, at, rec)
+            let row = bind_fetch_record!(sqlx::query_as(&sql), id, owner, at, rec, 0_i64)
                 .fetch_optional(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -1139,28 +1149,38 @@ impl Store {
                 }
             }
             write_topic_links!(pool, tx, links, hours);
-            let mut counts: Vec<(i64, i64)> = counts.into_iter().collect();
-            counts.sort_unstable();
-            for (source, count) in counts {
-                sqlx::query(
-                    "UPDATE veille_sources SET items_total = items_total + $2 WHERE id = $1",
-                )
-                .bind(source)
-                .bind(count)
-                .execute(&mut *tx)
-                .await?;
-            }
-            // The fetches, in source order (the lock order above).
-            let mut fetches: Vec<(SourceId, &SourceFetch<'_>)> = batches
+            // Each source's fetch, with its new items counted, or its count
+            // alone (no fetch, or the lease lost: the items are stored all
+            // the same), in source order (the lock order above).
+            let mut fetches: HashMap<i64, &SourceFetch<'_>> = batches
                 .iter()
-                .filter_map(|b| Some((b.source?.0, b.fetch.as_ref()?)))
+                .filter_map(|b| Some((b.source?.0 .0, b.fetch.as_ref()?)))
                 .collect();
-            fetches.sort_by_key(|(source, _)| source.0);
-            let sql = record_fetch_sql();
-            for (source, f) in fetches {
-                bind_fetch_record!(sqlx::query(&sql), source, f.owner, f.at, f.record)
+            let mut sources: Vec<i64> = fetches.keys().chain(counts.keys()).copied().collect();
+            sources.sort_unstable();
+            sources.dedup();
+            let sql = record_fetch_sql(false);
+            for source in sources {
+                let mut count = counts.get(&source).copied().unwrap_or(0);
+                if let Some(f) = fetches.remove(&source) {
+                    let id = SourceId(source);
+                    let recorded =
+                        bind_fetch_record!(sqlx::query(&sql), id, f.owner, f.at, f.record, count)
+                            .execute(&mut *tx)
+                            .await?;
+                    if recorded.rows_affected() > 0 {
+                        count = 0;
+                    }
+                }
+                if count > 0 {
+                    sqlx::query(
+                        "UPDATE veille_sources SET items_total = items_total + $2 WHERE id = $1",
+                    )
+                    .bind(source)
+                    .bind(count)
                     .execute(&mut *tx)
                     .await?;
+                }
             }
             tx.commit().await?;
         });
