@@ -968,3 +968,83 @@ async fn sqlite_log_is_reused_under_a_steady_stream_of_writes() {
     );
     store.close().await;
 }
+
+/// The page size of the file at `path`, read on a connection of its own.
+async fn page_size(path: &std::path::Path) -> i64 {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let (size,): (i64,) = sqlx::query_as("PRAGMA page_size")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    size
+}
+
+/// A new SQLite database takes pages of `SQLITE_PAGE_SIZE` (8 KiB); one
+/// made before with SQLite's 4 KiB keeps them, and what it holds, when the
+/// store opens and migrates it.
+#[tokio::test]
+async fn a_new_sqlite_database_has_8_kib_pages_and_an_older_one_keeps_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.sqlite3");
+    let store = Store::connect(
+        &format!("sqlite://{}", fresh.display()),
+        &relais_store::ConnectOptions::default(),
+    )
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    store.close().await;
+    assert_eq!(relais_store::SQLITE_PAGE_SIZE, 8192);
+    assert_eq!(page_size(&fresh).await, 8192);
+
+    // An older database: made with 4 KiB pages, and a workspace in it.
+    let older = dir.path().join("older.sqlite3");
+    let url = format!("sqlite://{}", older.display());
+    {
+        use sqlx::ConnectOptions;
+        use std::str::FromStr;
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true)
+            .page_size(4096)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE before (note TEXT NOT NULL)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO before (note) VALUES ('kept')")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::Connection::close(conn).await.unwrap();
+    }
+    assert_eq!(page_size(&older).await, 4096);
+    let store = Store::connect(&url, &relais_store::ConnectOptions::default())
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let ws = workspace(&store, "veille-older").await;
+    let items = vec![item("older-1", "texte", &[], Polarity::Neutral)];
+    let ids = store
+        .store_items(ws.id, None, &items, Utc::now())
+        .await
+        .unwrap();
+    assert!(ids[0].is_some());
+    store.close().await;
+    assert_eq!(page_size(&older).await, 4096);
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let (note,): (String,) = sqlx::query_as("SELECT note FROM before")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(note, "kept");
+    conn.close().await.unwrap();
+}
