@@ -982,6 +982,11 @@ impl Store {
         keys: &[String],
     ) -> Result<HashSet<String>> {
         let mut known = HashSet::new();
+        // Kept prepared on SQLite, whose planner takes the unique index
+        // whatever the table holds (preparing it again for every source
+        // cost a few percent of the feed ingestion pass); not on PostgreSQL
+        // (below).
+        let keep = matches!(self.backend, crate::Backend::Sqlite(_));
         for chunk in keys.chunks(500) {
             let sql = format!(
                 "SELECT dedup_key FROM veille_items WHERE workspace_id = $1 AND dedup_key IN ({})",
@@ -992,7 +997,7 @@ impl Store {
                 // would keep its generic plan, made when the table was
                 // empty (a sequential scan), while a first fetch fills it;
                 // planned each time, the lookup uses the unique index.
-                let mut q = sqlx::query_as(&sql).persistent(false).bind(ws.0);
+                let mut q = sqlx::query_as(&sql).persistent(keep).bind(ws.0);
                 for k in chunk {
                     q = q.bind(k);
                 }
