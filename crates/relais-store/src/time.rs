@@ -5,12 +5,15 @@
 //! (`2026-03-29T01:00:00.000000Z`): fixed width, so comparing the text compares
 //! the instants.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, SubsecRound, Timelike, Utc};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgTypeInfo, PgValueRef, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Database, Decode, Encode, Type};
+
+/// The text form of a [`DbTime`] on SQLite, as a chrono format.
+const SQLITE_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 
 /// A UTC instant as stored in either backend, at microsecond precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,7 +22,37 @@ pub struct DbTime(pub DateTime<Utc>);
 impl DbTime {
     /// Text form used by SQLite.
     pub fn to_sqlite_text(self) -> String {
-        self.0.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+        let t = self.0;
+        let nanos = t.nanosecond();
+        if !(0..=9999).contains(&t.year()) || nanos >= 1_000_000_000 {
+            // Years of more or less than four digits, leap seconds: as
+            // chrono writes them.
+            return t.format(SQLITE_FORMAT).to_string();
+        }
+        // Written digit by digit: chrono parses its format string on every
+        // call, a cost paid for every time of every item stored.
+        let mut out = String::with_capacity(27);
+        let push = |out: &mut String, n: u32, width: u32| {
+            for p in (0..width).rev() {
+                let digit = (n / 10u32.pow(p)) % 10;
+                out.push(char::from(b'0' + digit as u8));
+            }
+        };
+        push(&mut out, t.year().unsigned_abs(), 4);
+        let parts = [
+            ('-', t.month(), 2),
+            ('-', t.day(), 2),
+            ('T', t.hour(), 2),
+            (':', t.minute(), 2),
+            (':', t.second(), 2),
+            ('.', nanos / 1_000, 6),
+        ];
+        for (sep, n, width) in parts {
+            out.push(sep);
+            push(&mut out, n, width);
+        }
+        out.push('Z');
+        out
     }
 }
 
@@ -97,5 +130,47 @@ mod tests {
         assert_eq!(a.to_sqlite_text(), "2026-03-29T01:00:00.000000Z");
         assert_eq!(b.to_sqlite_text(), "2026-03-29T01:00:00.000001Z");
         assert!(a.to_sqlite_text() < b.to_sqlite_text());
+    }
+
+    /// The text written digit by digit is chrono's, over the years SQLite
+    /// text can hold and at every field's bounds; outside them (years of
+    /// five digits or before year 0, a leap second) chrono writes it.
+    #[test]
+    fn sqlite_text_is_what_chrono_writes() {
+        let chrono_text = |t: DateTime<Utc>| t.format(SQLITE_FORMAT).to_string();
+        let mut instants = vec![
+            Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap()
+                + chrono::Duration::microseconds(999_999),
+            Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(-1, 6, 15, 12, 30, 0).unwrap(),
+            Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
+            // A leap second (nanoseconds past one billion).
+            Utc.with_ymd_and_hms(2016, 12, 31, 23, 59, 59)
+                .unwrap()
+                .with_nanosecond(1_500_000_000)
+                .unwrap(),
+        ];
+        // A spread of instants from year 0 to 9999, microseconds included.
+        let first = Utc
+            .with_ymd_and_hms(0, 1, 1, 0, 0, 0)
+            .unwrap()
+            .timestamp_micros();
+        let last = Utc
+            .with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+            .unwrap()
+            .timestamp_micros();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            // xorshift: no dependency for a spread of numbers.
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let micros = first + (x % (last - first) as u64) as i64;
+            instants.push(DateTime::from_timestamp_micros(micros).unwrap());
+        }
+        for t in instants {
+            assert_eq!(DbTime(t).to_sqlite_text(), chrono_text(t), "{t:?}");
+        }
     }
 }
