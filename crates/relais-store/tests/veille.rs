@@ -1048,3 +1048,36 @@ async fn a_new_sqlite_database_has_8_kib_pages_and_an_older_one_keeps_its_own() 
     assert_eq!(note, "kept");
     conn.close().await.unwrap();
 }
+
+/// On PostgreSQL an item's body past 2 KB is compressed with lz4, not pglz
+/// (the test server is built with lz4, as Debian's is), and reads back
+/// whole.
+#[tokio::test]
+async fn item_bodies_are_compressed_with_lz4_on_postgresql() {
+    let Some(url) = relais_store::testing::postgres_url() else {
+        return;
+    };
+    let db = relais_store::testing::postgres(&url).await;
+    let ws = workspace(&db.store, "veille-lz4").await;
+    // About 6 KB of varied text: compressible, past the 2 KB threshold.
+    let body: String = (0..600).map(|i| format!("mot{} ", i % 97)).collect();
+    let items = vec![item("lz4-1", &body, &[], Polarity::Neutral)];
+    let ids = db
+        .store
+        .store_items(ws.id, None, &items, Utc::now())
+        .await
+        .unwrap();
+    let id = ids[0].unwrap();
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let (method, stored): (Option<String>, String) =
+        sqlx::query_as("SELECT pg_column_compression(body), body FROM veille_items WHERE id = $1")
+            .bind(id.0)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(method.as_deref(), Some("lz4"));
+    assert_eq!(stored, body);
+    conn.close().await.unwrap();
+    db.finish().await;
+}
