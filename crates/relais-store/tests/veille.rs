@@ -969,12 +969,11 @@ async fn sqlite_log_is_reused_under_a_steady_stream_of_writes() {
     store.close().await;
 }
 
-/// The page size of the file at `path`, read on a connection of its own.
-async fn page_size(path: &std::path::Path) -> i64 {
+/// The page size of the SQLite file at `url`, read on a connection of its
+/// own.
+async fn page_size(url: &str) -> i64 {
     use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
+    let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
     let (size,): (i64,) = sqlx::query_as("PRAGMA page_size")
         .fetch_one(&mut conn)
         .await
@@ -988,20 +987,13 @@ async fn page_size(path: &std::path::Path) -> i64 {
 /// store opens and migrates it.
 #[tokio::test]
 async fn a_new_sqlite_database_has_8_kib_pages_and_an_older_one_keeps_its_own() {
-    let dir = tempfile::tempdir().unwrap();
-    let fresh = dir.path().join("fresh.sqlite3");
-    let store = Store::connect(
-        &format!("sqlite://{}", fresh.display()),
-        &relais_store::ConnectOptions::default(),
-    )
-    .await
-    .unwrap();
-    store.migrate().await.unwrap();
-    store.close().await;
+    let fresh = relais_store::testing::sqlite().await;
     assert_eq!(relais_store::SQLITE_PAGE_SIZE, 8192);
-    assert_eq!(page_size(&fresh).await, 8192);
+    assert_eq!(page_size(&fresh.url).await, 8192);
+    fresh.finish().await;
 
-    // An older database: made with 4 KiB pages, and a workspace in it.
+    // An older database: made with 4 KiB pages, and a row in it.
+    let dir = tempfile::tempdir().unwrap();
     let older = dir.path().join("older.sqlite3");
     let url = format!("sqlite://{}", older.display());
     {
@@ -1025,7 +1017,7 @@ async fn a_new_sqlite_database_has_8_kib_pages_and_an_older_one_keeps_its_own() 
             .unwrap();
         sqlx::Connection::close(conn).await.unwrap();
     }
-    assert_eq!(page_size(&older).await, 4096);
+    assert_eq!(page_size(&url).await, 4096);
     let store = Store::connect(&url, &relais_store::ConnectOptions::default())
         .await
         .unwrap();
@@ -1038,7 +1030,7 @@ async fn a_new_sqlite_database_has_8_kib_pages_and_an_older_one_keeps_its_own() 
         .unwrap();
     assert!(ids[0].is_some());
     store.close().await;
-    assert_eq!(page_size(&older).await, 4096);
+    assert_eq!(page_size(&url).await, 4096);
     use sqlx::Connection;
     let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
     let (note,): (String,) = sqlx::query_as("SELECT note FROM before")
