@@ -164,7 +164,7 @@ impl<DB: sqlx::Database> WriteTx<DB> {
 /// The page size of a new SQLite database: 8 KiB instead of SQLite's 4 KiB.
 /// A feed item's row (1–3 KB of text) then shares its page with two or three
 /// others instead of leaving a third of a page empty beside it: fewer pages
-/// to balance, log and copy back per item stored, about a tenth of the feed
+/// to balance, log and copy back per item stored, about 7% of the feed
 /// ingestion pass (bench/README.md, "Pages of 8 KiB"). It is also
 /// PostgreSQL's page size.
 pub const SQLITE_PAGE_SIZE: u32 = 8192;

@@ -29,30 +29,18 @@ impl DbTime {
             // chrono writes them.
             return t.format(SQLITE_FORMAT).to_string();
         }
-        // Written digit by digit: chrono parses its format string on every
+        // Fields written directly: chrono parses its format string on every
         // call, a cost paid for every time of every item stored.
-        let mut out = String::with_capacity(27);
-        let push = |out: &mut String, n: u32, width: u32| {
-            for p in (0..width).rev() {
-                let digit = (n / 10u32.pow(p)) % 10;
-                out.push(char::from(b'0' + digit as u8));
-            }
-        };
-        push(&mut out, t.year().unsigned_abs(), 4);
-        let parts = [
-            ('-', t.month(), 2),
-            ('-', t.day(), 2),
-            ('T', t.hour(), 2),
-            (':', t.minute(), 2),
-            (':', t.second(), 2),
-            ('.', nanos / 1_000, 6),
-        ];
-        for (sep, n, width) in parts {
-            out.push(sep);
-            push(&mut out, n, width);
-        }
-        out.push('Z');
-        out
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            nanos / 1_000
+        )
     }
 }
 
@@ -132,7 +120,7 @@ mod tests {
         assert!(a.to_sqlite_text() < b.to_sqlite_text());
     }
 
-    /// The text written digit by digit is chrono's, over the years SQLite
+    /// The text written field by field is chrono's, over the years SQLite
     /// text can hold and at every field's bounds; outside them (years of
     /// five digits or before year 0, a leap second) chrono writes it.
     #[test]

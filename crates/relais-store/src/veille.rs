@@ -993,8 +993,8 @@ impl Store {
                 marks(2, chunk.len())
             );
             let rows: Vec<(String,)> = on_pool!(self, |pool| {
-                // Not a prepared statement kept per connection: PostgreSQL
-                // would keep its generic plan, made when the table was
+                // On PostgreSQL, not a prepared statement kept per
+                // connection: it would keep its generic plan, made when the table was
                 // empty (a sequential scan), while a first fetch fills it;
                 // planned each time, the lookup uses the unique index.
                 let mut q = sqlx::query_as(&sql).persistent(keep).bind(ws.0);
