@@ -276,6 +276,18 @@ fn is_ascii_separator(b: u8) -> bool {
     b <= b' ' || b == 0x7f
 }
 
+/// When `lead` starts a character that cannot be a separator, that
+/// character's length in bytes. Every separator beyond ASCII starts with C2,
+/// E1, E2 or E3 (see `plain_words`), so only those are decoded.
+fn non_separator_len(lead: u8) -> Option<usize> {
+    match lead {
+        0xc3..=0xdf => Some(2),
+        0xe0 | 0xe4..=0xef => Some(3),
+        0xf0..=0xf4 => Some(4),
+        _ => None,
+    }
+}
+
 /// The byte offset of the first character of `s` that is not a separator
 /// (`s.len()` when there is none).
 fn find_word_start(s: &str) -> usize {
@@ -288,6 +300,8 @@ fn find_word_start(s: &str) -> usize {
                 return i;
             }
             i += 1;
+        } else if non_separator_len(b).is_some() {
+            return i;
         } else {
             match s[i..].chars().next() {
                 Some(c) if is_separator(c) => i += c.len_utf8(),
@@ -310,6 +324,8 @@ fn find_separator(s: &str) -> usize {
                 return i;
             }
             i += 1;
+        } else if let Some(len) = non_separator_len(b) {
+            i += len;
         } else {
             match s[i..].chars().next() {
                 Some(c) if !is_separator(c) => i += c.len_utf8(),
@@ -318,6 +334,44 @@ fn find_separator(s: &str) -> usize {
         }
     }
     bytes.len()
+}
+
+/// When `s` is words separated by single ASCII spaces (no other separator,
+/// none first or last), its number of characters: collapsing its white
+/// space leaves it as it is. This is most text; the checks are branch-free
+/// passes over the bytes, which the compiler vectorises.
+fn plain_words(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&first), Some(&last)) if first != b' ' && last != b' ' => {}
+        _ => return None,
+    }
+    // Every separator of `is_separator`, as UTF-8: ASCII controls and DEL;
+    // two spaces in a row; U+0080–U+00A0 (C1 controls, next line, no-break
+    // space) are C2 80–C2 A0; U+1680 is E1 9A 80; U+2000–U+200A, U+2028,
+    // U+2029 and U+202F are E2 80 xx; U+205F is E2 81 9F; U+3000 is E3 80 80.
+    let controls = b
+        .iter()
+        .fold(false, |acc, &x| acc | (x < 0x20) | (x == 0x7f));
+    let pairs = b.iter().zip(&b[1..]).fold(false, |acc, (&x, &y)| {
+        acc | ((x == b' ') & (y == b' ')) | ((x == 0xc2) & (y <= 0xa0))
+    });
+    let triples = b
+        .iter()
+        .zip(&b[1..])
+        .zip(b.get(2..).unwrap_or_default())
+        .fold(false, |acc, ((&x, &y), &z)| {
+            let e2_80 = (x == 0xe2) & (y == 0x80);
+            acc | (e2_80 & ((z <= 0x8a) | (z == 0xa8) | (z == 0xa9) | (z == 0xaf)))
+                | ((x == 0xe2) & (y == 0x81) & (z == 0x9f))
+                | ((x == 0xe1) & (y == 0x9a) & (z == 0x80))
+                | ((x == 0xe3) & (y == 0x80) & (z == 0x80))
+        });
+    if controls | pairs | triples {
+        return None;
+    }
+    // Characters are the bytes that do not continue one (10xxxxxx).
+    Some(b.iter().filter(|&&x| (x as i8) >= -0x40).count())
 }
 
 /// Text being built: white space collapsed, bounded.
@@ -391,6 +445,31 @@ impl Text {
     /// single ASCII spaces (most of any text) are copied as they are, in one
     /// go, since that is what collapsing their white space leaves.
     fn push_fitting(&mut self, s: &str) {
+        // Inline markup leaves a space at either end of most text tokens.
+        let leading = s.starts_with(' ');
+        let core = if leading { &s[1..] } else { s };
+        let trailing = core.ends_with(' ');
+        let core = if trailing {
+            &core[..core.len() - 1]
+        } else {
+            core
+        };
+        if let Some(chars) = plain_words(core) {
+            if leading && !self.buf.is_empty() && self.pending == Pending::None {
+                self.pending = Pending::Space;
+            }
+            match std::mem::replace(&mut self.pending, Pending::None) {
+                Pending::None => {}
+                Pending::Space => self.push_char(' '),
+                Pending::Line => self.push_char('\n'),
+            }
+            self.buf.push_str(core);
+            self.chars += chars;
+            if trailing {
+                self.pending = Pending::Space;
+            }
+            return;
+        }
         let bytes = s.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
@@ -555,8 +634,10 @@ mod tests {
         use rand::rngs::StdRng;
         use rand::{Rng, SeedableRng};
         // Words, ASCII and not, and every kind of separator: ASCII white
-        // space and controls, DEL, C1 controls, no-break and ideographic
-        // spaces, line and paragraph separators.
+        // space and controls, DEL, C1 controls, no-break, Ogham, general
+        // punctuation and ideographic spaces, line and paragraph
+        // separators; and characters whose UTF-8 starts like a separator's
+        // but are not one (« ’ € U+2060 U+1681 U+3001 …).
         const PIECES: &[&str] = &[
             "a",
             "mot",
@@ -581,12 +662,40 @@ mod tests {
             "\u{2028}",
             "\u{2029}",
             "\u{3000}",
+            "\u{1680}",
+            "\u{2000}",
+            "\u{200a}",
+            "\u{202f}",
+            "\u{205f}",
             "\u{200b}",
+            "«",
+            "’",
+            "€",
+            "\u{2060}",
+            "\u{1681}",
+            "\u{3001}",
             "…",
             "-",
         ];
+        const PLAIN_WORDS: &[&str] = &[
+            "a",
+            "mot",
+            "écologique",
+            "«",
+            "»",
+            "l’été",
+            "5 €",
+            "日本語",
+            "😂",
+            "x\u{301}",
+            "\u{2060}",
+            "\u{1681}",
+            "\u{3001}",
+            "\u{a1}",
+            "…",
+        ];
         let mut rng = StdRng::seed_from_u64(0x7e47);
-        for round in 0..20_000 {
+        for round in 0..40_000 {
             // Small bounds reach the cut; large ones the path where all fits.
             let max_chars = if round % 2 == 0 {
                 rng.gen_range(0..40)
@@ -603,8 +712,22 @@ mod tests {
                     input.push("<br>".to_owned());
                     continue;
                 }
+                // Every other round, mostly words and single spaces: the
+                // text `plain_words` lets through whole, and near misses.
+                let plain = round % 4 < 2;
+                let space_first = rng.gen_range(0..2);
                 let piece: String = (0..rng.gen_range(0..12))
-                    .map(|_| PIECES[rng.gen_range(0..PIECES.len())])
+                    .map(|k| {
+                        if plain && rng.gen_bool(0.97) {
+                            if (k + space_first) % 2 == 1 {
+                                " "
+                            } else {
+                                PLAIN_WORDS[rng.gen_range(0..PLAIN_WORDS.len())]
+                            }
+                        } else {
+                            PIECES[rng.gen_range(0..PIECES.len())]
+                        }
+                    })
                     .collect();
                 fast.push_str(&piece);
                 reference_push_str(&mut slow, &piece);
@@ -617,6 +740,49 @@ mod tests {
             }
             assert_eq!(fast.finish(), slow.finish(), "round {round}: {input:?}");
         }
+    }
+
+    #[test]
+    fn plain_words_are_told_from_every_separator() {
+        assert_eq!(plain_words("un mot"), Some(6));
+        assert_eq!(plain_words("l’été « 5 € » x\u{2060}y\u{3001}"), Some(18));
+        assert_eq!(plain_words("日本語 😂"), Some(5));
+        for (s, why) in [
+            ("", "empty"),
+            (" mot", "leading space"),
+            ("mot ", "trailing space"),
+            ("un  mot", "two spaces"),
+        ] {
+            assert_eq!(plain_words(s), None, "{why}");
+        }
+        // Every separator, between two words.
+        let separators = (0..=0x10ffff_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| c != ' ' && is_separator(c));
+        let mut seen = 0;
+        for c in separators {
+            assert_eq!(plain_words(&format!("un{c}mot")), None, "{:#x}", c as u32);
+            seen += 1;
+        }
+        // 65 controls (U+0000–U+001F, U+007F–U+009F) and the 18 white space
+        // characters that are neither a control nor the space.
+        assert_eq!(seen, 65 + 18);
+    }
+
+    #[test]
+    fn lead_bytes_said_to_start_no_separator_do_not() {
+        let mut skipped = 0;
+        for c in (0x80..=0x10ffff_u32).filter_map(char::from_u32) {
+            let mut utf8 = [0; 4];
+            let lead = c.encode_utf8(&mut utf8).as_bytes()[0];
+            if let Some(len) = non_separator_len(lead) {
+                assert!(!is_separator(c), "{:#x}", c as u32);
+                assert_eq!(len, c.len_utf8(), "{:#x}", c as u32);
+                skipped += 1;
+            }
+        }
+        // All but the characters starting with C2, E1, E2 or E3.
+        assert_eq!(skipped, 0x10ff80 - 2048 - 64 - 3 * 4096);
     }
 
     #[test]
