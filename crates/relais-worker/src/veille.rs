@@ -1106,8 +1106,17 @@ impl VeilleWorker {
         fetch: Option<FetchRecord>,
     ) -> Result<Option<usize>, StoreError> {
         let ws = source.workspace_id;
-        let keys: Vec<String> = raws.iter().map(|r| r.dedup_key.clone()).collect();
-        let known = self.store.known_dedup_keys(ws, &keys).await?;
+        // Items already stored are not sent to the writer. A source that has
+        // stored nothing yet (a new one: every source of an import) skips
+        // the lookup: only another source's items could match, and the
+        // insert drops those by itself (its conflict clause), so the lookup
+        // would cost a query per new source for a few repeats.
+        let known = if source.items_total == 0 {
+            HashSet::new()
+        } else {
+            let keys: Vec<String> = raws.iter().map(|r| r.dedup_key.clone()).collect();
+            self.store.known_dedup_keys(ws, &keys).await?
+        };
         let mut seen = HashSet::new();
         let items: Vec<NewItem> = raws
             .iter()
