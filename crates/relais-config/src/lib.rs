@@ -147,7 +147,11 @@ pub struct PublishConfig {
 pub struct VeilleConfig {
     /// Whether `relais serve` (and `relais worker`) also read the sources.
     pub worker: bool,
-    /// How many sources one process fetches at the same time.
+    /// How many sources one process fetches at the same time. A read
+    /// mostly waits (for the network, then for a parse thread): 32 at a
+    /// time keep two cores busy with parsing and writing where 16 left a
+    /// tenth of them idle (bench/README.md, "32 reads at a time"). Each
+    /// site's load is set by `per_host_concurrency`, not by this.
     pub concurrency: u32,
     /// How many requests at a time to one host.
     pub per_host_concurrency: u32,
@@ -179,7 +183,7 @@ impl Default for VeilleConfig {
     fn default() -> Self {
         VeilleConfig {
             worker: true,
-            concurrency: 16,
+            concurrency: 32,
             per_host_concurrency: 2,
             timeout_secs: 30,
             max_body_bytes: 10 * 1024 * 1024,

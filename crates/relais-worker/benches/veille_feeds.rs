@@ -20,7 +20,7 @@
 //! chooses), migrated; one workspace with a community manager, the eight
 //! topics of the corpus (one matcher for all), and one feed source per feed,
 //! added in one import. A search index in a directory (as `[search]` opens
-//! it). The worker has the defaults of `[veille]` (16 sources at a time, 2
+//! it). The worker has the defaults of `[veille]` (32 sources at a time, 2
 //! per host, 10 MB bodies) with `allow_private_addresses` on, since the feeds
 //! are on loopback: an axum server listening on `BENCH_HOSTS` (32) loopback
 //! addresses (127.0.1.1, 127.0.1.2, …), feed `n` on host `n mod 32`, so that
@@ -66,7 +66,7 @@
 //! MB/s.
 //!
 //! Settings (environment): `BENCH_FEEDS` (1000), `BENCH_ITEMS` (25),
-//! `BENCH_HOSTS` (32), `BENCH_CONCURRENCY` (`veille.concurrency`, 16),
+//! `BENCH_HOSTS` (32), `BENCH_CONCURRENCY` (`veille.concurrency`, 32),
 //! `BENCH_BACKENDS` ("sqlite", plus "postgres" when a URL is set),
 //! `BENCH_PYTHON`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -294,8 +294,8 @@ const GROUP_ITEMS: usize = 1_000;
 
 /// Sources leased at most per place among a pass's reads (`[veille]
 /// concurrency`): the reads, up to as many waiting for a place, and those
-/// read and waiting for the item writer. With the defaults, 64 sources
-/// leased, 16 read at a time; what waits for the writer is parsed items, at
+/// read and waiting for the item writer. With the defaults, 128 sources
+/// leased, 32 read at a time; what waits for the writer is parsed items, at
 /// most the body limit of each source read.
 const IN_FLIGHT_PER_SLOT: usize = 4;
 
