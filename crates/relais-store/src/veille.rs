@@ -1526,11 +1526,14 @@ impl Store {
         }))
     }
 
-    /// Stored items after `after` (by id), every workspace, with their topics:
-    /// what rebuilding the search index reads, page by page.
+    /// Analysed items after `after` (by id), every workspace, with their
+    /// topics: what rebuilding the search index reads, page by page. Items
+    /// still pending are left to the analysis stage, which indexes them with
+    /// their language and sentiment.
     pub async fn items_for_index(&self, after: ItemId, limit: i64) -> Result<Vec<IndexedItem>> {
         let sql = format!(
-            "SELECT {ITEM_COLUMNS} FROM veille_items i WHERE i.id > $1 ORDER BY i.id LIMIT $2"
+            "SELECT {ITEM_COLUMNS} FROM veille_items i WHERE i.id > $1 AND i.analysed = TRUE \
+             ORDER BY i.id LIMIT $2"
         );
         let rows: Vec<ItemRow> = on_pool!(self, |pool| sqlx::query_as(&sql)
             .bind(after.0)

@@ -808,6 +808,21 @@ async fn pending_scenario(store: &Store) {
         .await
         .unwrap()
         .is_empty());
+    // Not read for a rebuilt index: the analysis stage indexes them.
+    let for_index = |store: &Store| {
+        let store = store.clone();
+        async move {
+            store
+                .items_for_index(ItemId(0), 100)
+                .await
+                .unwrap()
+                .iter()
+                .map(|i| i.item.id)
+                .filter(|id| [p1, p2].contains(id))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(for_index(store).await, vec![]);
 
     let analysis = ItemAnalysis {
         id: p1,
@@ -830,6 +845,7 @@ async fn pending_scenario(store: &Store) {
     assert_eq!(v.item.cluster_id, 7);
     assert!(v.item.analysed);
     assert_eq!(v.topics, vec![(t.id, "Grève".to_string())]);
+    assert_eq!(for_index(store).await, vec![p1]);
     assert_eq!(
         store
             .pending_items(10)

@@ -60,8 +60,9 @@ pub fn worker(
     .context("setting up the veille worker")
 }
 
-/// Adds every stored item to the index (an upsert: safe to run on a full
-/// index), a thousand at a time. Returns how many were indexed.
+/// Adds every analysed item to the index (an upsert: safe to run on a full
+/// index), a thousand at a time; items still pending are indexed by the
+/// analysis stage. Returns how many were indexed.
 pub async fn reindex(store: &Store, index: &Arc<SearchIndex>) -> Result<u64> {
     let mut after = ItemId(0);
     let mut done = 0u64;
