@@ -250,6 +250,7 @@ async fn items_curation_digests_and_the_curated_feed() {
                     ("title", &format!("Semaine 48 {label}")),
                     ("intro", "L'essentiel"),
                     ("item", &id),
+                    ("item", &pending_id.0.to_string()),
                 ],
             )
             .await;
@@ -259,6 +260,22 @@ async fn items_curation_digests_and_the_curated_feed() {
         assert!(
             page.contains("Revoir nos tarifs") && page.contains("<ol class=\"digest-items\">"),
             "[{label}]"
+        );
+        // The line under an item's title: its polarity once analysed, none
+        // while its analysis is pending (its stored placeholder is not one).
+        let line_after = |html: &str, title: &str| -> String {
+            let rest = &html[html.find(title).expect(title)..];
+            let rest = &rest[rest.find("</h2>").expect("a heading")..];
+            rest[..rest.find("</p>").expect("a line")].to_string()
+        };
+        assert!(
+            line_after(&page, "La farine flambe").contains("négatif"),
+            "[{label}]"
+        );
+        assert!(
+            !line_after(&page, "Un article en attente").contains("neutre"),
+            "[{label}] {}",
+            line_after(&page, "Un article en attente")
         );
         let bad_to = w
             .post_form(
@@ -302,6 +319,14 @@ async fn items_curation_digests_and_the_curated_feed() {
             "[{label}]"
         );
         assert!(html.contains("Revoir nos tarifs"), "[{label}]");
+        assert!(
+            line_after(html, "La farine flambe").contains("négatif"),
+            "[{label}]"
+        );
+        assert!(
+            !line_after(html, "Un article en attente").contains("neutre"),
+            "[{label}]"
+        );
 
         // The secret feed of curated items: valid for feedparser, until revoked.
         let made = w
