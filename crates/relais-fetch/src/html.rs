@@ -408,6 +408,23 @@ impl Text {
         }
     }
 
+    /// White space was seen: a space is owed before the next word, unless
+    /// nothing is written yet or a line break is owed already.
+    fn owe_space(&mut self) {
+        if !self.buf.is_empty() && self.pending == Pending::None {
+            self.pending = Pending::Space;
+        }
+    }
+
+    /// Writes the separator owed, if any, before a word.
+    fn pay_owed(&mut self) {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::None => {}
+            Pending::Space => self.push_char(' '),
+            Pending::Line => self.push_char('\n'),
+        }
+    }
+
     /// Appends `s`: runs of white space and control characters become one
     /// owed separator, words are copied whole (not character by character)
     /// until `max_chars` is reached.
@@ -422,8 +439,8 @@ impl Text {
         let mut rest = s;
         while !self.full {
             let word_at = find_word_start(rest);
-            if word_at > 0 && !self.buf.is_empty() && self.pending == Pending::None {
-                self.pending = Pending::Space;
+            if word_at > 0 {
+                self.owe_space();
             }
             rest = &rest[word_at..];
             if rest.is_empty() {
@@ -431,11 +448,7 @@ impl Text {
             }
             let word_len = find_separator(rest);
             let (word, after) = rest.split_at(word_len);
-            match std::mem::replace(&mut self.pending, Pending::None) {
-                Pending::None => {}
-                Pending::Space => self.push_char(' '),
-                Pending::Line => self.push_char('\n'),
-            }
+            self.pay_owed();
             self.push_word(word);
             rest = after;
         }
@@ -443,7 +456,9 @@ impl Text {
 
     /// [`Text::push_str`] when all of `s` fits: runs of words separated by
     /// single ASCII spaces (most of any text) are copied as they are, in one
-    /// go, since that is what collapsing their white space leaves.
+    /// go, since that is what collapsing their white space leaves. A token
+    /// that is one such run (`plain_words`) is checked whole first; other
+    /// tokens are split into runs here.
     fn push_fitting(&mut self, s: &str) {
         // Inline markup leaves a space at either end of most text tokens.
         let leading = s.starts_with(' ');
@@ -455,18 +470,14 @@ impl Text {
             core
         };
         if let Some(chars) = plain_words(core) {
-            if leading && !self.buf.is_empty() && self.pending == Pending::None {
-                self.pending = Pending::Space;
+            if leading {
+                self.owe_space();
             }
-            match std::mem::replace(&mut self.pending, Pending::None) {
-                Pending::None => {}
-                Pending::Space => self.push_char(' '),
-                Pending::Line => self.push_char('\n'),
-            }
+            self.pay_owed();
             self.buf.push_str(core);
             self.chars += chars;
             if trailing {
-                self.pending = Pending::Space;
+                self.owe_space();
             }
             return;
         }
@@ -475,19 +486,13 @@ impl Text {
         while at < bytes.len() {
             let skip = find_word_start(&s[at..]);
             if skip > 0 {
-                if !self.buf.is_empty() && self.pending == Pending::None {
-                    self.pending = Pending::Space;
-                }
+                self.owe_space();
                 at += skip;
                 if at == bytes.len() {
                     return;
                 }
             }
-            match std::mem::replace(&mut self.pending, Pending::None) {
-                Pending::None => {}
-                Pending::Space => self.push_char(' '),
-                Pending::Line => self.push_char('\n'),
-            }
+            self.pay_owed();
             let start = at;
             loop {
                 at += find_separator(&s[at..]);
