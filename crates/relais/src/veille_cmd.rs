@@ -68,10 +68,11 @@ pub enum VeilleCommand {
         #[arg(long)]
         workspace: String,
     },
-    /// Adds every stored item to the search index (`<data_dir>/search`):
+    /// Adds every analysed item to the search index (`<data_dir>/search`):
     /// after restoring a backup, or when search reports a damaged index
-    /// (delete the directory first). Stop `relais serve` and `relais worker`
-    /// while it runs: one process writes the index at a time.
+    /// (delete the directory first). Items still waiting for their analysis
+    /// are indexed by the worker once analysed. Stop `relais serve` and
+    /// `relais worker` while it runs: one process writes the index at a time.
     Reindex,
 }
 
