@@ -1309,7 +1309,7 @@ impl Store {
             );
         }
         if f.cluster.is_some() {
-            sql += &format!(" AND i.cluster_id = ${}", next());
+            sql += &format!(" AND i.cluster_id = ${} AND i.analysed = TRUE", next());
         }
         if f.from.is_some() {
             sql += &format!(" AND i.published_at >= ${}", next());
@@ -1407,7 +1407,8 @@ impl Store {
             marks(1, ids.len())
         );
         let clusters_sql = format!(
-            "SELECT cluster_id, COUNT(*) FROM veille_items WHERE workspace_id = $1 AND cluster_id IN ({}) GROUP BY cluster_id",
+            "SELECT cluster_id, COUNT(*) FROM veille_items WHERE workspace_id = $1 AND analysed = TRUE \
+             AND cluster_id IN ({}) GROUP BY cluster_id",
             marks(2, clusters.len())
         );
         type Around = (Vec<(i64, i64, String)>, Vec<(i64, String)>, Vec<(i64, i64)>);
@@ -1446,7 +1447,13 @@ impl Store {
             .map(|item| ItemView {
                 topics: by_item.remove(&item.id.0).unwrap_or_default(),
                 tags: tags_by_item.remove(&item.id.0).unwrap_or_default(),
-                cluster_size: sizes.get(&item.cluster_id).copied().unwrap_or(1),
+                // A pending item has no story yet (its cluster id is a
+                // placeholder that every pending item shares).
+                cluster_size: if item.analysed {
+                    sizes.get(&item.cluster_id).copied().unwrap_or(1)
+                } else {
+                    1
+                },
                 item,
             })
             .collect())

@@ -797,6 +797,14 @@ async fn pending_scenario(store: &Store) {
     let listed = store.item(ws.id, p1).await.unwrap().unwrap();
     assert!(listed.topics.is_empty());
     assert!(!listed.item.analysed);
+    // No story yet: the placeholder story both pending items share is none.
+    assert_eq!(listed.cluster_size, 1);
+    let story = ItemFilter {
+        cluster: Some(listed.item.cluster_id),
+        limit: 50,
+        ..ItemFilter::default()
+    };
+    assert!(store.list_items(ws.id, &story).await.unwrap().is_empty());
     let neutral = ItemFilter {
         polarity: Some(Polarity::Neutral),
         limit: 50,
