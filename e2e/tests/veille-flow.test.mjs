@@ -104,14 +104,18 @@ describe('veille from source to digest', () => {
     await cm.fill('#source-url', feedURL);
     r = await submitForm(cm, '#source-form');
     assert.equal(r.status(), 200);
-    // The server's worker fetches due sources about every second.
+    // The server's worker fetches due sources about every second; items are
+    // listed as soon as they are stored, and analysed just after.
     let count = 0;
-    for (let i = 0; i < 60 && count < 3; i += 1) {
+    let pending = 0;
+    for (let i = 0; i < 60 && (count < 3 || pending > 0); i += 1) {
       await cm.goto(`/w/${SLUG}/veille/items?topic=`);
       count = await cm.locator('article.veille-item').count();
-      if (count < 3) await new Promise((res) => setTimeout(res, 500));
+      pending = await cm.locator('article.veille-item .pending').count();
+      if (count < 3 || pending > 0) await new Promise((res) => setTimeout(res, 500));
     }
     assert.equal(count, 3, 'the three items arrived');
+    assert.equal(pending, 0, 'the three items were analysed');
     const first = cm.locator('article.veille-item', { hasText: 'La farine flambe à Lyon : les boulangers' });
     assert.match(await first.innerText(), /négatif/);
     assert.match(await first.innerText(), /2 sources racontent cette histoire/);
