@@ -337,6 +337,197 @@ pub struct ItemBatch<'a> {
     pub fetch: Option<SourceFetch<'a>>,
 }
 
+/// One item row of [`Store::store_item_batches`]: the item and its batch.
+pub(crate) struct NewItemRow<'a> {
+    batch: &'a ItemBatch<'a>,
+    item: &'a NewItem,
+}
+
+/// The columns [`InsertItems::insert_item_rows`] writes, in order.
+const INSERT_COLUMNS: &str = "workspace_id, source_id, source_title, dedup_key, url, canonical_url, \
+     title, body, author, lang, lang_hint, published_at, fetched_at, date_issue, polarity, sentiment, \
+     cluster_id, analysed";
+
+/// What follows the rows: a key already stored keeps its item, and each row
+/// stored names its key.
+const INSERT_CONFLICT: &str =
+    "ON CONFLICT (workspace_id, dedup_key) DO NOTHING RETURNING id, workspace_id, dedup_key";
+
+/// How a backend inserts item rows, in the order given, inside a write
+/// transaction: `(id, workspace, key)` of each row stored.
+pub(crate) trait InsertItems: crate::BeginWrite {
+    fn insert_item_rows(
+        &self,
+        tx: &mut crate::WriteTx<Self::Db>,
+        rows: &[NewItemRow<'_>],
+    ) -> impl std::future::Future<Output = Result<Vec<(i64, i64, String)>>> + Send;
+}
+
+/// SQLite: multi-row `VALUES` of 32 rows (18 anonymous parameters a row,
+/// far below its limit of 32,766; see [`crate::Placeholders`]).
+impl InsertItems for sqlx::SqlitePool {
+    async fn insert_item_rows(
+        &self,
+        tx: &mut crate::WriteTx<sqlx::Sqlite>,
+        rows: &[NewItemRow<'_>],
+    ) -> Result<Vec<(i64, i64, String)>> {
+        const ROWS: usize = 32;
+        let mut stored = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(ROWS) {
+            let sql = format!(
+                "INSERT INTO veille_items ({INSERT_COLUMNS}) VALUES {} {INSERT_CONFLICT}",
+                rows_in_order(self, chunk.len(), 18)
+            );
+            let mut q = sqlx::query_as::<_, (i64, i64, String)>(&sql);
+            for NewItemRow { batch, item } in chunk {
+                q = q
+                    .bind(batch.workspace_id.0)
+                    .bind(batch.source.map(|(s, _)| s.0))
+                    .bind(batch.source.map(|(_, t)| t).unwrap_or(""))
+                    .bind(&item.dedup_key)
+                    .bind(item.url.as_deref())
+                    .bind(item.canonical_url.as_deref())
+                    .bind(&item.title)
+                    .bind(&item.text)
+                    .bind(item.author.as_deref())
+                    .bind(item.lang.as_deref())
+                    .bind(item.lang_hint.as_deref())
+                    .bind(DbTime::from(item.published_at))
+                    .bind(DbTime::from(batch.at))
+                    .bind(&item.date_issue)
+                    .bind(item.polarity.as_str())
+                    .bind(item.sentiment)
+                    .bind(item.cluster_id)
+                    .bind(!batch.pending);
+            }
+            stored.extend(q.fetch_all(&mut **tx).await?);
+        }
+        Ok(stored)
+    }
+}
+
+/// PostgreSQL: one array per column, spread back into rows by `UNNEST`
+/// (in their order, kept by the ordinality). A statement of 18 parameters
+/// whatever the rows, instead of a `VALUES` list of 18 per row: the server
+/// plans and sets up one expression per column, not one per value, and
+/// 1,024 rows make one round trip instead of 32.
+impl InsertItems for sqlx::PgPool {
+    async fn insert_item_rows(
+        &self,
+        tx: &mut crate::WriteTx<sqlx::Postgres>,
+        rows: &[NewItemRow<'_>],
+    ) -> Result<Vec<(i64, i64, String)>> {
+        const ROWS: usize = 1024;
+        let sql = format!(
+            "INSERT INTO veille_items ({INSERT_COLUMNS}) \
+             SELECT {INSERT_COLUMNS} FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], \
+             $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::TEXT[], \
+             $12::TIMESTAMPTZ[], $13::TIMESTAMPTZ[], $14::TEXT[], $15::TEXT[], $16::DOUBLE PRECISION[], \
+             $17::BIGINT[], $18::BOOLEAN[]) WITH ORDINALITY AS r ({INSERT_COLUMNS}, n) ORDER BY n \
+             {INSERT_CONFLICT}"
+        );
+        let mut stored = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(ROWS) {
+            let q = sqlx::query_as::<_, (i64, i64, String)>(&sql)
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.batch.workspace_id.0)
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.batch.source.map(|(s, _)| s.0))
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.batch.source.map_or("", |(_, t)| t))
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.dedup_key.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.url.as_deref())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.canonical_url.as_deref())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.title.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.text.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.author.as_deref())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.lang.as_deref())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.lang_hint.as_deref())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| DbTime::from(r.item.published_at).0)
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| DbTime::from(r.batch.at).0)
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.date_issue.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.item.polarity.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(chunk.iter().map(|r| r.item.sentiment).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|r| r.item.cluster_id).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|r| !r.batch.pending).collect::<Vec<_>>());
+            stored.extend(q.fetch_all(&mut **tx).await?);
+        }
+        Ok(stored)
+    }
+}
+
 /// The statement recording one fetch of a source ([`Store::record_fetch`]),
 /// parameters bound by [`bind_fetch_record!`]: counters (with `$17` new
 /// items stored), validators, state and next fetch, and the lease given
@@ -1042,15 +1233,12 @@ impl Store {
     ///
     /// Multi-row statements: the items, their topics and their hours are a
     /// handful of statements, not one per row (a statement costs a round
-    /// trip to SQLite's connection thread or to PostgreSQL).
+    /// trip to SQLite's connection thread or to PostgreSQL). The items go in
+    /// as each backend takes many rows best ([`InsertItems`]).
     pub async fn store_item_batches(
         &self,
         batches: &[ItemBatch<'_>],
     ) -> Result<Vec<Vec<Option<ItemId>>>> {
-        /// Rows per multi-row statement: 18 parameters a row, far below both
-        /// backends' limits (32,766 and 65,535). (On SQLite the parameters
-        /// are anonymous: see [`crate::Placeholders`].)
-        const ITEM_ROWS: usize = 32;
         let mut ids: Vec<Vec<Option<ItemId>>> =
             batches.iter().map(|b| vec![None; b.items.len()]).collect();
         if batches.iter().all(|b| b.items.is_empty()) {
@@ -1074,50 +1262,23 @@ impl Store {
         let mut workspaces: Vec<i64> = batches.iter().map(|b| b.workspace_id.0).collect();
         workspaces.sort_unstable();
         workspaces.dedup();
+        let rows: Vec<NewItemRow<'_>> = in_order
+            .iter()
+            .map(|&(b, i)| NewItemRow {
+                batch: &batches[b],
+                item: &batches[b].items[i],
+            })
+            .collect();
         on_pool!(self, |pool| {
             let mut tx = self.begin_write(pool).await?;
             // Items: the rows returned name their key, which gives each id
             // to the first item with that key.
-            let mut stored: HashMap<(i64, String), i64> = HashMap::with_capacity(in_order.len());
-            for chunk in in_order.chunks(ITEM_ROWS) {
-                let sql = format!(
-                    "INSERT INTO veille_items (workspace_id, source_id, source_title, dedup_key, url, canonical_url, \
-                     title, body, author, lang, lang_hint, published_at, fetched_at, date_issue, polarity, sentiment, \
-                     cluster_id, analysed) \
-                     VALUES {} ON CONFLICT (workspace_id, dedup_key) DO NOTHING RETURNING id, workspace_id, dedup_key",
-                    rows_in_order(pool, chunk.len(), 18)
-                );
-                let mut q = sqlx::query_as::<_, (i64, i64, String)>(&sql);
-                for &(b, i) in chunk {
-                    let batch = &batches[b];
-                    let item = &batch.items[i];
-                    q = q
-                        .bind(batch.workspace_id.0)
-                        .bind(batch.source.map(|(s, _)| s.0))
-                        .bind(batch.source.map(|(_, t)| t).unwrap_or(""))
-                        .bind(&item.dedup_key)
-                        .bind(item.url.as_deref())
-                        .bind(item.canonical_url.as_deref())
-                        .bind(&item.title)
-                        .bind(&item.text)
-                        .bind(item.author.as_deref())
-                        .bind(item.lang.as_deref())
-                        .bind(item.lang_hint.as_deref())
-                        .bind(DbTime::from(item.published_at))
-                        .bind(DbTime::from(batch.at))
-                        .bind(&item.date_issue)
-                        .bind(item.polarity.as_str())
-                        .bind(item.sentiment)
-                        .bind(item.cluster_id)
-                        .bind(!batch.pending);
-                }
-                stored.extend(
-                    q.fetch_all(&mut *tx)
-                        .await?
-                        .into_iter()
-                        .map(|(id, ws, k)| ((ws, k), id)),
-                );
-            }
+            let mut stored: HashMap<(i64, String), i64> = pool
+                .insert_item_rows(&mut tx, &rows)
+                .await?
+                .into_iter()
+                .map(|(id, ws, k)| ((ws, k), id))
+                .collect();
             for &(b, i) in &in_order {
                 let key = (
                     batches[b].workspace_id.0,

@@ -597,6 +597,148 @@ async fn item_batches_store_as_their_sources_one_by_one() {
     on_every_backend!(item_batches_scenario);
 }
 
+/// A group larger than one statement: each backend splits its rows into
+/// statements (SQLite 32 rows, PostgreSQL 1,024), and a key given twice, its
+/// two copies on either side of both split points, is stored once. Rows go
+/// in in key order (ids rise with the keys: the lock order), and every
+/// column, empty or not, reads back as given.
+async fn large_group_scenario(store: &Store) {
+    let sys = Actor::System("test");
+    let ws = workspace(store, "veille-large").await;
+    let a = store
+        .add_source(&sys, ws.id, &feed("https://a.test/rss"))
+        .await
+        .unwrap();
+    let b = store
+        .add_source(&sys, ws.id, &feed("https://b.test/rss"))
+        .await
+        .unwrap();
+    let published = Utc.with_ymd_and_hms(2026, 11, 20, 10, 15, 0).unwrap();
+    let make = |k: usize| {
+        let mut it = item(
+            &format!("k{k:04}"),
+            &format!("texte {k}"),
+            &[],
+            Polarity::Neutral,
+        );
+        if k.is_multiple_of(2) {
+            // Every optional column empty on half the rows.
+            it.url = None;
+            it.canonical_url = None;
+            it.lang = None;
+            it.lang_hint = Some("fr".into());
+        } else {
+            it.author = Some(format!("Auteur {k}"));
+        }
+        it.published_at = published + Duration::microseconds(k as i64);
+        it.sentiment = k as f64 / 10_000.0;
+        it.cluster_id = k as i64;
+        it
+    };
+    // Source A: even keys (pending); source B: odd keys, and again key 1023,
+    // which sorts at position 1024, just after its first copy at 1023 (the
+    // last row of a statement on both backends).
+    let from_a: Vec<NewItem> = (0..2500usize)
+        .filter(|k: &usize| k.is_multiple_of(2))
+        .map(make)
+        .collect();
+    let mut from_b: Vec<NewItem> = (0..2500usize)
+        .filter(|k: &usize| !k.is_multiple_of(2))
+        .map(make)
+        .collect();
+    let mut again = make(1023);
+    again.text = "second copy".into();
+    from_b.push(again);
+    let at = Utc::now();
+    let ids = store
+        .store_item_batches(&[
+            ItemBatch {
+                workspace_id: ws.id,
+                source: Some((a.id, "A")),
+                items: &from_a,
+                at,
+                pending: true,
+                fetch: None,
+            },
+            ItemBatch {
+                workspace_id: ws.id,
+                source: Some((b.id, "B")),
+                items: &from_b,
+                at,
+                pending: false,
+                fetch: None,
+            },
+        ])
+        .await
+        .unwrap();
+    assert_eq!(ids[0].len(), 1250);
+    assert_eq!(ids[1].len(), 1251);
+    assert!(ids[0].iter().all(Option::is_some));
+    assert!(ids[1][..1250].iter().all(Option::is_some));
+    assert_eq!(ids[1][1250], None, "the second copy of k1023 is not stored");
+    // By key: k0000 (A), k0001 (B), … ; ids rise with the keys.
+    let by_key: Vec<ItemId> = (0..2500usize)
+        .map(|k| {
+            if k.is_multiple_of(2) {
+                ids[0][k / 2]
+            } else {
+                ids[1][k / 2]
+            }
+            .unwrap()
+        })
+        .collect();
+    assert!(
+        by_key.windows(2).all(|w| w[0] < w[1]),
+        "ids follow the key order"
+    );
+    for k in [0, 1, 1022, 1023, 1024, 2047, 2048, 2499] {
+        let view = store.item(ws.id, by_key[k]).await.unwrap().unwrap();
+        let (it, want) = (&view.item, make(k));
+        assert_eq!(it.dedup_key, want.dedup_key);
+        assert_eq!(it.text, want.text, "k{k}: the first copy is the one stored");
+        assert_eq!(
+            (&it.url, &it.canonical_url),
+            (&want.url, &want.canonical_url)
+        );
+        assert_eq!(
+            (&it.title, &it.author, &it.lang),
+            (&want.title, &want.author, &want.lang)
+        );
+        assert_eq!(it.published_at, want.published_at);
+        assert_eq!(it.fetched_at, relais_store::DbTime::from(at).0);
+        assert_eq!(
+            (it.sentiment, it.cluster_id),
+            (want.sentiment, want.cluster_id)
+        );
+        let (source, label, analysed) = if k.is_multiple_of(2) {
+            (a.id, "A", false)
+        } else {
+            (b.id, "B", true)
+        };
+        assert_eq!(
+            (it.source_id, it.source_title.as_str()),
+            (Some(source), label)
+        );
+        assert_eq!(it.analysed, analysed, "k{k}");
+    }
+    let pending = store.pending_items(5000).await.unwrap();
+    assert_eq!(pending.len(), 1250);
+    assert_eq!(
+        pending[0].lang_hint.as_deref(),
+        Some("fr"),
+        "the feed's language is kept"
+    );
+    for (source, total) in [(a.id, 1250), (b.id, 1250)] {
+        let s = store.source(ws.id, source).await.unwrap().unwrap();
+        assert_eq!(s.items_total, total);
+    }
+}
+
+#[tokio::test]
+async fn a_group_larger_than_one_statement_is_stored_whole_and_in_key_order() {
+    on_every_backend!(large_group_scenario);
+}
+
 /// A source's fetch recorded with its items ([`ItemBatch::fetch`]): written
 /// in their transaction, lease checked, and undone with them.
 async fn fetch_with_items_scenario(store: &Store) {
