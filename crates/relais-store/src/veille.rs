@@ -337,13 +337,126 @@ pub struct ItemBatch<'a> {
     pub fetch: Option<SourceFetch<'a>>,
 }
 
+/// The statement recording one fetch of a source ([`Store::record_fetch`]),
+/// parameters bound by [`bind_fetch_record!`]: counters (with `$17` new
+/// items stored), validators, state and next fetch, and the lease given
+/// back; nothing when the lease is not `$2`'s. Returns the source when
+/// `returning` (a row nobody reads still costs its columns' reading and
+/// a trip to the caller).
+fn record_fetch_sql(returning: bool) -> String {
+    let returning = if returning {
+        format!(" RETURNING {SOURCE_COLUMNS}")
+    } else {
+        String::new()
+    };
+    format!(
+        "UPDATE veille_sources SET {} WHERE id = $1 AND lease_owner = $2{returning}",
+        fetch_record_set(|n| format!("${n}"))
+    )
+}
+
+/// The `SET` list recording a fetch, its values named by `value(n)` for
+/// [`bind_fetch_record!`]'s `$n` (a parameter, or a column of a row of
+/// values).
+fn fetch_record_set(value: impl Fn(usize) -> String) -> String {
+    let v = value;
+    // Bytes a 304 saved: the size of the body it did not send again.
+    format!(
+        "fetches = fetches + 1, \
+         items_total = items_total + {items}, \
+         not_modified = not_modified + {nm}, \
+         bytes_downloaded = bytes_downloaded + {wire}, \
+         bytes_saved = bytes_saved + CASE WHEN {nm} = 1 THEN last_body_bytes ELSE 0 END, \
+         last_body_bytes = COALESCE({body}, last_body_bytes), \
+         etag = CASE WHEN {failed} THEN etag ELSE {etag} END, \
+         last_modified = CASE WHEN {failed} THEN last_modified ELSE {lm} END, \
+         cursor = COALESCE({cursor}, cursor), \
+         title = CASE WHEN title = '' THEN COALESCE({title}, '') ELSE title END, \
+         site_url = COALESCE(site_url, {site}), \
+         page_text = COALESCE({page}, page_text), \
+         last_fetch_at = {at}, \
+         last_success_at = CASE WHEN {failed} THEN last_success_at ELSE {at} END, \
+         first_failure_at = CASE WHEN {failed} THEN COALESCE(first_failure_at, {at}) ELSE NULL END, \
+         failures = CASE WHEN {failed} THEN failures + 1 ELSE 0 END, \
+         last_error = {error}, \
+         state = {state}, \
+         next_fetch_at = {next}, \
+         lease_owner = NULL, lease_expires_at = NULL",
+        nm = v(3),
+        wire = v(4),
+        body = v(5),
+        failed = v(6),
+        etag = v(7),
+        lm = v(8),
+        cursor = v(9),
+        title = v(10),
+        site = v(11),
+        page = v(12),
+        at = v(13),
+        error = v(14),
+        state = v(15),
+        next = v(16),
+        items = v(17),
+    )
+}
+
+/// The state a fetch leaves its source in, and whether it failed.
+fn fetch_state(rec: &FetchRecord) -> (&'static str, bool) {
+    let failed = rec.error.is_some();
+    let state = if rec.disable {
+        "disabled"
+    } else if failed {
+        "failing"
+    } else {
+        "active"
+    };
+    (state, failed)
+}
+
+/// Binds [`record_fetch_sql`]'s parameters: source `$id`, lease owner
+/// `$owner`, fetch time `$at`, the [`FetchRecord`] `$rec`, and `$items`, the
+/// new items stored with it.
+macro_rules! bind_fetch_record {
+    ($query:expr, $id:expr, $owner:expr, $at:expr, $rec:expr, $items:expr) => {{
+        let rec: &FetchRecord = $rec;
+        let (state, failed) = fetch_state(rec);
+        $query
+            .bind($id.0)
+            .bind($owner)
+            .bind(i64::from(rec.not_modified))
+            .bind(rec.wire_bytes)
+            .bind(rec.body_bytes)
+            .bind(failed)
+            .bind(rec.etag.as_deref())
+            .bind(rec.last_modified.as_deref())
+            .bind(rec.cursor.as_deref())
+            .bind(rec.title.as_deref())
+            .bind(rec.site_url.as_deref())
+            .bind(rec.page_text.as_deref())
+            .bind(DbTime::from($at))
+            .bind(rec.error.as_deref().unwrap_or(""))
+            .bind(state)
+            .bind(DbTime::from(rec.next_fetch_at))
+            .bind($items)
+    }};
+}
+
+/// A source's fetch to record with its items ([`ItemBatch::fetch`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFetch<'a> {
+    /// The worker holding the source's lease.
+    pub owner: &'a str,
+    pub at: DateTime<Utc>,
+    pub record: &'a FetchRecord,
+}
+
 /// One item row of [`Store::store_item_batches`]: the item and its batch.
 pub(crate) struct NewItemRow<'a> {
     batch: &'a ItemBatch<'a>,
     item: &'a NewItem,
 }
 
-/// The columns [`InsertItems::insert_item_rows`] writes, in order.
+/// The columns [`GroupWrite::insert_item_rows`] writes, in order.
 const INSERT_COLUMNS: &str = "workspace_id, source_id, source_title, dedup_key, url, canonical_url, \
      title, body, author, lang, lang_hint, published_at, fetched_at, date_issue, polarity, sentiment, \
      cluster_id, analysed";
@@ -353,19 +466,30 @@ const INSERT_COLUMNS: &str = "workspace_id, source_id, source_title, dedup_key, 
 const INSERT_CONFLICT: &str =
     "ON CONFLICT (workspace_id, dedup_key) DO NOTHING RETURNING id, workspace_id, dedup_key";
 
-/// How a backend inserts item rows, in the order given, inside a write
-/// transaction: `(id, workspace, key)` of each row stored.
-pub(crate) trait InsertItems: crate::BeginWrite {
+/// How a backend writes a group of sources' items and fetches
+/// ([`Store::store_item_batches`]), inside its write transaction.
+pub(crate) trait GroupWrite: crate::BeginWrite {
+    /// Inserts item rows, in the order given: `(id, workspace, key)` of
+    /// each row stored.
     fn insert_item_rows(
         &self,
         tx: &mut crate::WriteTx<Self::Db>,
         rows: &[NewItemRow<'_>],
     ) -> impl std::future::Future<Output = Result<Vec<(i64, i64, String)>>> + Send;
+
+    /// Records sources' fetches ([`record_fetch_sql`]), each `(source, its
+    /// fetch, the new items stored with it)`, in the order given: the
+    /// sources recorded (those whose lease the fetch's owner still held).
+    fn record_fetch_rows(
+        &self,
+        tx: &mut crate::WriteTx<Self::Db>,
+        fetches: &[(i64, &SourceFetch<'_>, i64)],
+    ) -> impl std::future::Future<Output = Result<HashSet<i64>>> + Send;
 }
 
 /// SQLite: multi-row `VALUES` of 32 rows (18 anonymous parameters a row,
 /// far below its limit of 32,766; see [`crate::Placeholders`]).
-impl InsertItems for sqlx::SqlitePool {
+impl GroupWrite for sqlx::SqlitePool {
     async fn insert_item_rows(
         &self,
         tx: &mut crate::WriteTx<sqlx::Sqlite>,
@@ -404,6 +528,32 @@ impl InsertItems for sqlx::SqlitePool {
         }
         Ok(stored)
     }
+
+    /// One statement per source.
+    async fn record_fetch_rows(
+        &self,
+        tx: &mut crate::WriteTx<sqlx::Sqlite>,
+        fetches: &[(i64, &SourceFetch<'_>, i64)],
+    ) -> Result<HashSet<i64>> {
+        let sql = record_fetch_sql(false);
+        let mut recorded = HashSet::new();
+        for &(source, f, items) in fetches {
+            let done = bind_fetch_record!(
+                sqlx::query(&sql),
+                SourceId(source),
+                f.owner,
+                f.at,
+                f.record,
+                items
+            )
+            .execute(&mut **tx)
+            .await?;
+            if done.rows_affected() > 0 {
+                recorded.insert(source);
+            }
+        }
+        Ok(recorded)
+    }
 }
 
 /// PostgreSQL: one array per column, spread back into rows by `UNNEST`
@@ -411,7 +561,7 @@ impl InsertItems for sqlx::SqlitePool {
 /// whatever the rows, instead of a `VALUES` list of 18 per row: the server
 /// plans and sets up one expression per column, not one per value, and
 /// 1,024 rows make one round trip instead of 32.
-impl InsertItems for sqlx::PgPool {
+impl GroupWrite for sqlx::PgPool {
     async fn insert_item_rows(
         &self,
         tx: &mut crate::WriteTx<sqlx::Postgres>,
@@ -526,89 +676,72 @@ impl InsertItems for sqlx::PgPool {
         }
         Ok(stored)
     }
-}
 
-/// The statement recording one fetch of a source ([`Store::record_fetch`]),
-/// parameters bound by [`bind_fetch_record!`]: counters (with `$17` new
-/// items stored), validators, state and next fetch, and the lease given
-/// back; nothing when the lease is not `$2`'s. Returns the source when
-/// `returning` (a row nobody reads still costs its columns' reading and
-/// a trip to the caller).
-fn record_fetch_sql(returning: bool) -> String {
-    let returning = if returning {
-        format!(" RETURNING {SOURCE_COLUMNS}")
-    } else {
-        String::new()
-    };
-    // Bytes a 304 saved: the size of the body it did not send again.
-    format!(
-        "UPDATE veille_sources SET \
-           fetches = fetches + 1, \
-           items_total = items_total + $17, \
-           not_modified = not_modified + $3, \
-           bytes_downloaded = bytes_downloaded + $4, \
-           bytes_saved = bytes_saved + CASE WHEN $3 = 1 THEN last_body_bytes ELSE 0 END, \
-           last_body_bytes = COALESCE($5, last_body_bytes), \
-           etag = CASE WHEN $6 THEN etag ELSE $7 END, \
-           last_modified = CASE WHEN $6 THEN last_modified ELSE $8 END, \
-           cursor = COALESCE($9, cursor), \
-           title = CASE WHEN title = '' THEN COALESCE($10, '') ELSE title END, \
-           site_url = COALESCE(site_url, $11), \
-           page_text = COALESCE($12, page_text), \
-           last_fetch_at = $13, \
-           last_success_at = CASE WHEN $6 THEN last_success_at ELSE $13 END, \
-           first_failure_at = CASE WHEN $6 THEN COALESCE(first_failure_at, $13) ELSE NULL END, \
-           failures = CASE WHEN $6 THEN failures + 1 ELSE 0 END, \
-           last_error = $14, \
-           state = $15, \
-           next_fetch_at = $16, \
-           lease_owner = NULL, lease_expires_at = NULL \
-         WHERE id = $1 AND lease_owner = $2{returning}"
-    )
-}
-
-/// Binds [`record_fetch_sql`]'s parameters: source `$id`, lease owner
-/// `$owner`, fetch time `$at`, the [`FetchRecord`] `$rec`, and `$items`, the
-/// new items stored with it.
-macro_rules! bind_fetch_record {
-    ($query:expr, $id:expr, $owner:expr, $at:expr, $rec:expr, $items:expr) => {{
-        let rec: &FetchRecord = $rec;
-        let failed = rec.error.is_some();
-        let state = if rec.disable {
-            "disabled"
-        } else if failed {
-            "failing"
-        } else {
-            "active"
-        };
-        $query
-            .bind($id.0)
-            .bind($owner)
-            .bind(i64::from(rec.not_modified))
-            .bind(rec.wire_bytes)
-            .bind(rec.body_bytes)
-            .bind(failed)
-            .bind(rec.etag.as_deref())
-            .bind(rec.last_modified.as_deref())
-            .bind(rec.cursor.as_deref())
-            .bind(rec.title.as_deref())
-            .bind(rec.site_url.as_deref())
-            .bind(rec.page_text.as_deref())
-            .bind(DbTime::from($at))
-            .bind(rec.error.as_deref().unwrap_or(""))
-            .bind(state)
-            .bind(DbTime::from(rec.next_fetch_at))
-            .bind($items)
-    }};
-}
-
-/// A source's fetch to record with its items ([`ItemBatch::fetch`]).
-#[derive(Debug, Clone, Copy)]
-pub struct SourceFetch<'a> {
-    /// The worker holding the source's lease.
-    pub owner: &'a str,
-    pub at: DateTime<Utc>,
-    pub record: &'a FetchRecord,
+    /// One statement for all the sources: their values as arrays, spread
+    /// into rows by `UNNEST` and joined to the sources. It updates only
+    /// rows leased to the fetch's owner, which no other writer updates, so
+    /// the order it takes their locks in does not matter.
+    async fn record_fetch_rows(
+        &self,
+        tx: &mut crate::WriteTx<sqlx::Postgres>,
+        fetches: &[(i64, &SourceFetch<'_>, i64)],
+    ) -> Result<HashSet<i64>> {
+        if fetches.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let sql = format!(
+            "UPDATE veille_sources SET {} \
+             FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::BIGINT[], $5::BIGINT[], \
+             $6::BOOLEAN[], $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::TEXT[], $11::TEXT[], $12::TEXT[], \
+             $13::TIMESTAMPTZ[], $14::TEXT[], $15::TEXT[], $16::TIMESTAMPTZ[], $17::BIGINT[]) \
+             AS v (v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17) \
+             WHERE id = v.v1 AND lease_owner = v.v2 RETURNING id",
+            fetch_record_set(|n| format!("v.v{n}"))
+        );
+        let recs = || fetches.iter().map(|(_, f, _)| f.record);
+        let recorded: Vec<(i64,)> = sqlx::query_as(&sql)
+            .bind(fetches.iter().map(|(s, _, _)| *s).collect::<Vec<_>>())
+            .bind(fetches.iter().map(|(_, f, _)| f.owner).collect::<Vec<_>>())
+            .bind(
+                recs()
+                    .map(|r| i64::from(r.not_modified))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(recs().map(|r| r.wire_bytes).collect::<Vec<_>>())
+            .bind(recs().map(|r| r.body_bytes).collect::<Vec<_>>())
+            .bind(recs().map(|r| fetch_state(r).1).collect::<Vec<_>>())
+            .bind(recs().map(|r| r.etag.as_deref()).collect::<Vec<_>>())
+            .bind(
+                recs()
+                    .map(|r| r.last_modified.as_deref())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(recs().map(|r| r.cursor.as_deref()).collect::<Vec<_>>())
+            .bind(recs().map(|r| r.title.as_deref()).collect::<Vec<_>>())
+            .bind(recs().map(|r| r.site_url.as_deref()).collect::<Vec<_>>())
+            .bind(recs().map(|r| r.page_text.as_deref()).collect::<Vec<_>>())
+            .bind(
+                fetches
+                    .iter()
+                    .map(|(_, f, _)| DbTime::from(f.at).0)
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                recs()
+                    .map(|r| r.error.as_deref().unwrap_or(""))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(recs().map(|r| fetch_state(r).0).collect::<Vec<_>>())
+            .bind(
+                recs()
+                    .map(|r| DbTime::from(r.next_fetch_at).0)
+                    .collect::<Vec<_>>(),
+            )
+            .bind(fetches.iter().map(|(_, _, n)| *n).collect::<Vec<_>>())
+            .fetch_all(&mut **tx)
+            .await?;
+        Ok(recorded.into_iter().map(|(id,)| id).collect())
+    }
 }
 
 /// An item stored pending, as the analysis stage reads it.
@@ -1234,7 +1367,7 @@ impl Store {
     /// Multi-row statements: the items, their topics and their hours are a
     /// handful of statements, not one per row (a statement costs a round
     /// trip to SQLite's connection thread or to PostgreSQL). The items go in
-    /// as each backend takes many rows best ([`InsertItems`]).
+    /// as each backend takes many rows best ([`GroupWrite`]).
     pub async fn store_item_batches(
         &self,
         batches: &[ItemBatch<'_>],
@@ -1315,9 +1448,10 @@ impl Store {
                 }
             }
             write_topic_links!(pool, tx, links, hours);
-            // Each source's fetch, with its new items counted, or its count
-            // alone (no fetch, or the lease lost: the items are stored all
-            // the same), in source order (the lock order above).
+            // Each source's fetch, with its new items counted, then the count
+            // alone of the others (no fetch, or the lease lost: the items are
+            // stored all the same), in source order (the lock order above;
+            // see GroupWrite::record_fetch_rows on PostgreSQL's).
             let mut fetches: HashMap<i64, &SourceFetch<'_>> = batches
                 .iter()
                 .filter_map(|b| Some((b.source?.0 .0, b.fetch.as_ref()?)))
@@ -1325,20 +1459,21 @@ impl Store {
             let mut sources: Vec<i64> = fetches.keys().chain(counts.keys()).copied().collect();
             sources.sort_unstable();
             sources.dedup();
-            let sql = record_fetch_sql(false);
+            let recorded = pool
+                .record_fetch_rows(
+                    &mut tx,
+                    &sources
+                        .iter()
+                        .filter_map(|s| {
+                            let f = fetches.remove(s)?;
+                            Some((*s, f, counts.get(s).copied().unwrap_or(0)))
+                        })
+                        .collect::<Vec<_>>(),
+                )
+                .await?;
             for source in sources {
-                let mut count = counts.get(&source).copied().unwrap_or(0);
-                if let Some(f) = fetches.remove(&source) {
-                    let id = SourceId(source);
-                    let recorded =
-                        bind_fetch_record!(sqlx::query(&sql), id, f.owner, f.at, f.record, count)
-                            .execute(&mut *tx)
-                            .await?;
-                    if recorded.rows_affected() > 0 {
-                        count = 0;
-                    }
-                }
-                if count > 0 {
+                let count = counts.get(&source).copied().unwrap_or(0);
+                if count > 0 && !recorded.contains(&source) {
                     sqlx::query(
                         "UPDATE veille_sources SET items_total = items_total + $2 WHERE id = $1",
                     )

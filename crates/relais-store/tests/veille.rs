@@ -880,6 +880,188 @@ async fn a_fetch_is_recorded_with_its_items_or_not_at_all() {
     on_every_backend!(fetch_with_items_scenario);
 }
 
+/// A fetch recorded with its items in a group ([`ItemBatch::fetch`]; one
+/// statement for all the group's sources on PostgreSQL) leaves its source
+/// as recording it alone ([`Store::record_fetch`]) does, field for field,
+/// through a fetch, a `304`, a failure and a disabling; two sources in each
+/// group with different values.
+async fn fetch_record_paths_scenario(store: &Store) {
+    let sys = Actor::System("test");
+    let ws = workspace(store, "veille-paths").await;
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        let s = store
+            .add_source(&sys, ws.id, &feed(&format!("https://p{n}.test/rss")))
+            .await
+            .unwrap();
+        ids.push(s.id);
+    }
+    // Sources 0 and 1 alone, 2 and 3 in a group; 0 and 2 get the `x`
+    // records, 1 and 3 the `y` ones.
+    let start = relais_store::time::now();
+    let records = |p: &str, step: i64| {
+        let next = start + Duration::hours(step + 1);
+        match step {
+            0 => FetchRecord {
+                wire_bytes: 100,
+                body_bytes: Some(if p == "x" { 400 } else { 500 }),
+                etag: Some(format!("{p}-e1")),
+                last_modified: Some(format!("{p}-lm1")),
+                cursor: Some(format!("{p}-c1")),
+                title: Some(format!("Titre {p}")),
+                site_url: Some(format!("https://{p}.test/")),
+                page_text: Some(format!("page {p}")),
+                next_fetch_at: next,
+                ..FetchRecord::default()
+            },
+            1 => FetchRecord {
+                wire_bytes: 40,
+                not_modified: true,
+                etag: Some(format!("{p}-e1")),
+                last_modified: Some(format!("{p}-lm1")),
+                title: Some("ignored: a title is kept".into()),
+                next_fetch_at: next,
+                ..FetchRecord::default()
+            },
+            2 => FetchRecord {
+                wire_bytes: 0,
+                error: Some(format!("timeout {p}")),
+                next_fetch_at: next,
+                ..FetchRecord::default()
+            },
+            _ => FetchRecord {
+                error: Some(format!("gone {p}")),
+                disable: true,
+                next_fetch_at: next,
+                ..FetchRecord::default()
+            },
+        }
+    };
+    let fields = |s: &relais_core::veille::Source| {
+        format!(
+            "{:?}",
+            (
+                (
+                    &s.title,
+                    &s.site_url,
+                    s.state,
+                    &s.etag,
+                    &s.last_modified,
+                    &s.cursor
+                ),
+                (
+                    s.next_fetch_at,
+                    s.last_fetch_at,
+                    s.last_success_at,
+                    s.first_failure_at
+                ),
+                (s.failures, &s.last_error, s.fetches, s.not_modified),
+                (
+                    s.bytes_downloaded,
+                    s.bytes_saved,
+                    s.last_body_bytes,
+                    s.items_total
+                ),
+                &s.page_text,
+            )
+        )
+    };
+    for step in 0..4 {
+        let at = start + Duration::hours(step) + Duration::minutes(1);
+        let leased = store
+            .lease_due_sources("w", at, Duration::seconds(60), 10)
+            .await
+            .unwrap();
+        assert_eq!(leased.len(), 4, "step {step}");
+        let (rx, ry) = (records("x", step), records("y", step));
+        let key = |n: usize| format!("s{n}-{step}");
+        // Alone: the items, then the fetch.
+        for (n, rec) in [(0, &rx), (1, &ry)] {
+            store
+                .store_items(
+                    ws.id,
+                    Some((ids[n], "P")),
+                    &[item(&key(n), "", &[], Polarity::Neutral)],
+                    at,
+                )
+                .await
+                .unwrap();
+            assert!(store
+                .record_fetch("w", ids[n], at, rec)
+                .await
+                .unwrap()
+                .is_some());
+        }
+        // In a group: both with their items.
+        let (i2, i3) = (
+            [item(&key(2), "", &[], Polarity::Neutral)],
+            [item(&key(3), "", &[], Polarity::Neutral)],
+        );
+        let batches: Vec<ItemBatch<'_>> = [(2, &i2, &rx), (3, &i3, &ry)]
+            .into_iter()
+            .map(|(n, items, rec)| ItemBatch {
+                workspace_id: ws.id,
+                source: Some((ids[n], "P")),
+                items: items.as_slice(),
+                at,
+                pending: true,
+                fetch: Some(SourceFetch {
+                    owner: "w",
+                    at,
+                    record: rec,
+                }),
+            })
+            .collect();
+        store.store_item_batches(&batches).await.unwrap();
+        let now: Vec<_> = {
+            let mut v = Vec::new();
+            for id in &ids {
+                v.push(store.source(ws.id, *id).await.unwrap().unwrap());
+            }
+            v
+        };
+        assert_eq!(fields(&now[2]), fields(&now[0]), "step {step}, x");
+        assert_eq!(fields(&now[3]), fields(&now[1]), "step {step}, y");
+        assert_ne!(fields(&now[0]), fields(&now[1]), "step {step}");
+        let x = &now[2];
+        match step {
+            0 => assert_eq!(
+                (
+                    x.etag.as_deref(),
+                    x.cursor.as_deref(),
+                    x.last_body_bytes,
+                    x.items_total
+                ),
+                (Some("x-e1"), Some("x-c1"), 400, 1)
+            ),
+            1 => assert_eq!(
+                (
+                    x.not_modified,
+                    x.bytes_saved,
+                    x.bytes_downloaded,
+                    x.title.as_str()
+                ),
+                (1, 400, 140, "Titre x")
+            ),
+            2 => assert_eq!(
+                (
+                    x.state,
+                    x.failures,
+                    x.last_error.as_str(),
+                    x.etag.as_deref()
+                ),
+                (SourceState::Failing, 1, "timeout x", Some("x-e1"))
+            ),
+            _ => assert_eq!((x.state, x.failures), (SourceState::Disabled, 2)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_fetch_recorded_in_a_group_is_recorded_as_alone() {
+    on_every_backend!(fetch_record_paths_scenario);
+}
+
 /// Store first, analyse later: items stored pending wait in the analysis
 /// queue without topics; recording their analysis gives them language,
 /// sentiment, story, topics and volumes once, and takes them off the queue.
