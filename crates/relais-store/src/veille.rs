@@ -556,6 +556,11 @@ impl GroupWrite for sqlx::SqlitePool {
     }
 }
 
+/// One column of `rows` as an array parameter: `f` of each row.
+fn column<'a, T, U>(rows: &'a [T], f: impl Fn(&'a T) -> U) -> Vec<U> {
+    rows.iter().map(f).collect()
+}
+
 /// PostgreSQL: one array per column, spread back into rows by `UNNEST`
 /// (in their order, kept by the ordinality). A statement of 18 parameters
 /// whatever the rows, instead of a `VALUES` list of 18 per row: the server
@@ -579,99 +584,24 @@ impl GroupWrite for sqlx::PgPool {
         let mut stored = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(ROWS) {
             let q = sqlx::query_as::<_, (i64, i64, String)>(&sql)
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.batch.workspace_id.0)
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.batch.source.map(|(s, _)| s.0))
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.batch.source.map_or("", |(_, t)| t))
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.dedup_key.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.url.as_deref())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.canonical_url.as_deref())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.title.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.text.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.author.as_deref())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.lang.as_deref())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.lang_hint.as_deref())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| DbTime::from(r.item.published_at).0)
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| DbTime::from(r.batch.at).0)
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.date_issue.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.item.polarity.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(chunk.iter().map(|r| r.item.sentiment).collect::<Vec<_>>())
-                .bind(chunk.iter().map(|r| r.item.cluster_id).collect::<Vec<_>>())
-                .bind(chunk.iter().map(|r| !r.batch.pending).collect::<Vec<_>>());
+                .bind(column(chunk, |r| r.batch.workspace_id.0))
+                .bind(column(chunk, |r| r.batch.source.map(|(s, _)| s.0)))
+                .bind(column(chunk, |r| r.batch.source.map_or("", |(_, t)| t)))
+                .bind(column(chunk, |r| r.item.dedup_key.as_str()))
+                .bind(column(chunk, |r| r.item.url.as_deref()))
+                .bind(column(chunk, |r| r.item.canonical_url.as_deref()))
+                .bind(column(chunk, |r| r.item.title.as_str()))
+                .bind(column(chunk, |r| r.item.text.as_str()))
+                .bind(column(chunk, |r| r.item.author.as_deref()))
+                .bind(column(chunk, |r| r.item.lang.as_deref()))
+                .bind(column(chunk, |r| r.item.lang_hint.as_deref()))
+                .bind(column(chunk, |r| DbTime::from(r.item.published_at).0))
+                .bind(column(chunk, |r| DbTime::from(r.batch.at).0))
+                .bind(column(chunk, |r| r.item.date_issue.as_str()))
+                .bind(column(chunk, |r| r.item.polarity.as_str()))
+                .bind(column(chunk, |r| r.item.sentiment))
+                .bind(column(chunk, |r| r.item.cluster_id))
+                .bind(column(chunk, |r| !r.batch.pending));
             stored.extend(q.fetch_all(&mut **tx).await?);
         }
         Ok(stored)
@@ -698,46 +628,32 @@ impl GroupWrite for sqlx::PgPool {
              WHERE id = v.v1 AND lease_owner = v.v2 RETURNING id",
             fetch_record_set(|n| format!("v.v{n}"))
         );
-        let recs = || fetches.iter().map(|(_, f, _)| f.record);
         let recorded: Vec<(i64,)> = sqlx::query_as(&sql)
-            .bind(fetches.iter().map(|(s, _, _)| *s).collect::<Vec<_>>())
-            .bind(fetches.iter().map(|(_, f, _)| f.owner).collect::<Vec<_>>())
-            .bind(
-                recs()
-                    .map(|r| i64::from(r.not_modified))
-                    .collect::<Vec<_>>(),
-            )
-            .bind(recs().map(|r| r.wire_bytes).collect::<Vec<_>>())
-            .bind(recs().map(|r| r.body_bytes).collect::<Vec<_>>())
-            .bind(recs().map(|r| fetch_state(r).1).collect::<Vec<_>>())
-            .bind(recs().map(|r| r.etag.as_deref()).collect::<Vec<_>>())
-            .bind(
-                recs()
-                    .map(|r| r.last_modified.as_deref())
-                    .collect::<Vec<_>>(),
-            )
-            .bind(recs().map(|r| r.cursor.as_deref()).collect::<Vec<_>>())
-            .bind(recs().map(|r| r.title.as_deref()).collect::<Vec<_>>())
-            .bind(recs().map(|r| r.site_url.as_deref()).collect::<Vec<_>>())
-            .bind(recs().map(|r| r.page_text.as_deref()).collect::<Vec<_>>())
-            .bind(
-                fetches
-                    .iter()
-                    .map(|(_, f, _)| DbTime::from(f.at).0)
-                    .collect::<Vec<_>>(),
-            )
-            .bind(
-                recs()
-                    .map(|r| r.error.as_deref().unwrap_or(""))
-                    .collect::<Vec<_>>(),
-            )
-            .bind(recs().map(|r| fetch_state(r).0).collect::<Vec<_>>())
-            .bind(
-                recs()
-                    .map(|r| DbTime::from(r.next_fetch_at).0)
-                    .collect::<Vec<_>>(),
-            )
-            .bind(fetches.iter().map(|(_, _, n)| *n).collect::<Vec<_>>())
+            .bind(column(fetches, |(s, _, _)| *s))
+            .bind(column(fetches, |(_, f, _)| f.owner))
+            .bind(column(fetches, |(_, f, _)| {
+                i64::from(f.record.not_modified)
+            }))
+            .bind(column(fetches, |(_, f, _)| f.record.wire_bytes))
+            .bind(column(fetches, |(_, f, _)| f.record.body_bytes))
+            .bind(column(fetches, |(_, f, _)| fetch_state(f.record).1))
+            .bind(column(fetches, |(_, f, _)| f.record.etag.as_deref()))
+            .bind(column(fetches, |(_, f, _)| {
+                f.record.last_modified.as_deref()
+            }))
+            .bind(column(fetches, |(_, f, _)| f.record.cursor.as_deref()))
+            .bind(column(fetches, |(_, f, _)| f.record.title.as_deref()))
+            .bind(column(fetches, |(_, f, _)| f.record.site_url.as_deref()))
+            .bind(column(fetches, |(_, f, _)| f.record.page_text.as_deref()))
+            .bind(column(fetches, |(_, f, _)| DbTime::from(f.at).0))
+            .bind(column(fetches, |(_, f, _)| {
+                f.record.error.as_deref().unwrap_or("")
+            }))
+            .bind(column(fetches, |(_, f, _)| fetch_state(f.record).0))
+            .bind(column(fetches, |(_, f, _)| {
+                DbTime::from(f.record.next_fetch_at).0
+            }))
+            .bind(column(fetches, |(_, _, n)| *n))
             .fetch_all(&mut **tx)
             .await?;
         Ok(recorded.into_iter().map(|(id,)| id).collect())

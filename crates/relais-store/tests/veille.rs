@@ -35,6 +35,14 @@ fn feed(url: &str) -> NewSource {
     }
 }
 
+/// A feed source added to `ws` by the system.
+async fn add_feed(store: &Store, ws: &Workspace, url: &str) -> relais_core::veille::Source {
+    store
+        .add_source(&Actor::System("test"), ws.id, &feed(url))
+        .await
+        .unwrap()
+}
+
 fn item(key: &str, text: &str, topics: &[TopicId], polarity: Polarity) -> NewItem {
     NewItem {
         dedup_key: key.into(),
@@ -469,18 +477,9 @@ async fn item_batches_scenario(store: &Store) {
     let sys = Actor::System("test");
     let ws = workspace(store, "veille-g").await;
     let other = workspace(store, "veille-h").await;
-    let a = store
-        .add_source(&sys, ws.id, &feed("https://a.test/rss"))
-        .await
-        .unwrap();
-    let b = store
-        .add_source(&sys, ws.id, &feed("https://b.test/rss"))
-        .await
-        .unwrap();
-    let c = store
-        .add_source(&sys, other.id, &feed("https://c.test/rss"))
-        .await
-        .unwrap();
+    let a = add_feed(store, &ws, "https://a.test/rss").await;
+    let b = add_feed(store, &ws, "https://b.test/rss").await;
+    let c = add_feed(store, &other, "https://c.test/rss").await;
     let t = store
         .save_topic(&sys, ws.id, None, "Grève", VeilleKind::Trade, "grève")
         .await
@@ -603,16 +602,9 @@ async fn item_batches_store_as_their_sources_one_by_one() {
 /// in in key order (ids rise with the keys: the lock order), and every
 /// column, empty or not, reads back as given.
 async fn large_group_scenario(store: &Store) {
-    let sys = Actor::System("test");
     let ws = workspace(store, "veille-large").await;
-    let a = store
-        .add_source(&sys, ws.id, &feed("https://a.test/rss"))
-        .await
-        .unwrap();
-    let b = store
-        .add_source(&sys, ws.id, &feed("https://b.test/rss"))
-        .await
-        .unwrap();
+    let a = add_feed(store, &ws, "https://a.test/rss").await;
+    let b = add_feed(store, &ws, "https://b.test/rss").await;
     let published = Utc.with_ymd_and_hms(2026, 11, 20, 10, 15, 0).unwrap();
     let make = |k: usize| {
         let mut it = item(
@@ -886,15 +878,14 @@ async fn a_fetch_is_recorded_with_its_items_or_not_at_all() {
 /// through a fetch, a `304`, a failure and a disabling; two sources in each
 /// group with different values.
 async fn fetch_record_paths_scenario(store: &Store) {
-    let sys = Actor::System("test");
     let ws = workspace(store, "veille-paths").await;
     let mut ids = Vec::new();
     for n in 0..4 {
-        let s = store
-            .add_source(&sys, ws.id, &feed(&format!("https://p{n}.test/rss")))
-            .await
-            .unwrap();
-        ids.push(s.id);
+        ids.push(
+            add_feed(store, &ws, &format!("https://p{n}.test/rss"))
+                .await
+                .id,
+        );
     }
     // Sources 0 and 1 alone, 2 and 3 in a group; 0 and 2 get the `x`
     // records, 1 and 3 the `y` ones.
