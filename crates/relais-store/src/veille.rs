@@ -18,7 +18,7 @@ use relais_core::veille::{
 };
 use relais_core::{AlertId, DigestId, ItemId, SourceId, TopicId, UserId, WorkspaceId};
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 const SOURCE_COLUMNS: &str = "id, workspace_id, kind, url, selector, tag, title, site_url, category, \
     interval_secs, state, etag, last_modified, cursor, next_fetch_at, last_fetch_at, last_success_at, \
@@ -355,11 +355,10 @@ fn record_fetch_sql(returning: bool) -> String {
     )
 }
 
-/// The `SET` list recording a fetch, its values named by `value(n)` for
+/// The `SET` list recording a fetch, its values named by `v(n)` for
 /// [`bind_fetch_record!`]'s `$n` (a parameter, or a column of a row of
 /// values).
-fn fetch_record_set(value: impl Fn(usize) -> String) -> String {
-    let v = value;
+fn fetch_record_set(v: impl Fn(usize) -> String) -> String {
     // Bytes a 304 saved: the size of the body it did not send again.
     format!(
         "fetches = fetches + 1, \
@@ -1364,40 +1363,35 @@ impl Store {
                 }
             }
             write_topic_links!(pool, tx, links, hours);
-            // Each source's fetch, with its new items counted, then the count
-            // alone of the others (no fetch, or the lease lost: the items are
-            // stored all the same), in source order (the lock order above;
-            // see GroupWrite::record_fetch_rows on PostgreSQL's).
-            let mut fetches: HashMap<i64, &SourceFetch<'_>> = batches
+            // Each source's fetch, with its new items counted, then the
+            // count alone of the others (no fetch, or the lease lost: the
+            // items are stored all the same), each in source order. Only
+            // rows leased to the fetch's owner are recorded, so two groups
+            // could take two sources' locks in opposite orders only if each
+            // held a lease the other's had lost; PostgreSQL would then end
+            // one, and its sources are written again one at a time.
+            let fetches: BTreeMap<i64, &SourceFetch<'_>> = batches
                 .iter()
                 .filter_map(|b| Some((b.source?.0 .0, b.fetch.as_ref()?)))
                 .collect();
-            let mut sources: Vec<i64> = fetches.keys().chain(counts.keys()).copied().collect();
-            sources.sort_unstable();
-            sources.dedup();
-            let recorded = pool
-                .record_fetch_rows(
-                    &mut tx,
-                    &sources
-                        .iter()
-                        .filter_map(|s| {
-                            let f = fetches.remove(s)?;
-                            Some((*s, f, counts.get(s).copied().unwrap_or(0)))
-                        })
-                        .collect::<Vec<_>>(),
+            let records: Vec<(i64, &SourceFetch<'_>, i64)> = fetches
+                .into_iter()
+                .map(|(s, f)| (s, f, counts.get(&s).copied().unwrap_or(0)))
+                .collect();
+            let recorded = pool.record_fetch_rows(&mut tx, &records).await?;
+            let mut unrecorded: Vec<(i64, i64)> = counts
+                .into_iter()
+                .filter(|(s, n)| *n > 0 && !recorded.contains(s))
+                .collect();
+            unrecorded.sort_unstable();
+            for (source, count) in unrecorded {
+                sqlx::query(
+                    "UPDATE veille_sources SET items_total = items_total + $2 WHERE id = $1",
                 )
+                .bind(source)
+                .bind(count)
+                .execute(&mut *tx)
                 .await?;
-            for source in sources {
-                let count = counts.get(&source).copied().unwrap_or(0);
-                if count > 0 && !recorded.contains(&source) {
-                    sqlx::query(
-                        "UPDATE veille_sources SET items_total = items_total + $2 WHERE id = $1",
-                    )
-                    .bind(source)
-                    .bind(count)
-                    .execute(&mut *tx)
-                    .await?;
-                }
             }
             tx.commit().await?;
         });

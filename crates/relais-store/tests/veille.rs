@@ -43,6 +43,37 @@ async fn add_feed(store: &Store, ws: &Workspace, url: &str) -> relais_core::veil
         .unwrap()
 }
 
+/// A batch of items fetched at `at` from `source` (`None`: added by hand),
+/// stored `pending` or with their analysis, without a fetch record.
+fn batch<'a>(
+    ws: relais_core::WorkspaceId,
+    source: Option<(relais_core::SourceId, &'a str)>,
+    items: &'a [NewItem],
+    at: chrono::DateTime<Utc>,
+    pending: bool,
+) -> ItemBatch<'a> {
+    ItemBatch {
+        workspace_id: ws,
+        source,
+        items,
+        at,
+        pending,
+        fetch: None,
+    }
+}
+
+/// `b` with the fetch that read it: `owner`'s, recording `record`.
+fn fetched<'a>(b: ItemBatch<'a>, owner: &'a str, record: &'a FetchRecord) -> ItemBatch<'a> {
+    ItemBatch {
+        fetch: Some(SourceFetch {
+            owner,
+            at: b.at,
+            record,
+        }),
+        ..b
+    }
+}
+
 fn item(key: &str, text: &str, topics: &[TopicId], polarity: Polarity) -> NewItem {
     NewItem {
         dedup_key: key.into(),
@@ -510,38 +541,10 @@ async fn item_batches_scenario(store: &Store) {
     let at = Utc::now();
     let ids = store
         .store_item_batches(&[
-            ItemBatch {
-                workspace_id: ws.id,
-                source: Some((a.id, "A")),
-                items: &from_a,
-                at,
-                pending: false,
-                fetch: None,
-            },
-            ItemBatch {
-                workspace_id: ws.id,
-                source: Some((b.id, "B")),
-                items: &from_b,
-                at,
-                pending: false,
-                fetch: None,
-            },
-            ItemBatch {
-                workspace_id: other.id,
-                source: Some((c.id, "C")),
-                items: &from_c,
-                at,
-                pending: false,
-                fetch: None,
-            },
-            ItemBatch {
-                workspace_id: ws.id,
-                source: None,
-                items: &[],
-                at,
-                pending: false,
-                fetch: None,
-            },
+            batch(ws.id, Some((a.id, "A")), &from_a, at, false),
+            batch(ws.id, Some((b.id, "B")), &from_b, at, false),
+            batch(other.id, Some((c.id, "C")), &from_c, at, false),
+            batch(ws.id, None, &[], at, false),
         ])
         .await
         .unwrap();
@@ -644,22 +647,8 @@ async fn large_group_scenario(store: &Store) {
     let at = Utc::now();
     let ids = store
         .store_item_batches(&[
-            ItemBatch {
-                workspace_id: ws.id,
-                source: Some((a.id, "A")),
-                items: &from_a,
-                at,
-                pending: true,
-                fetch: None,
-            },
-            ItemBatch {
-                workspace_id: ws.id,
-                source: Some((b.id, "B")),
-                items: &from_b,
-                at,
-                pending: false,
-                fetch: None,
-            },
+            batch(ws.id, Some((a.id, "A")), &from_a, at, true),
+            batch(ws.id, Some((b.id, "B")), &from_b, at, false),
         ])
         .await
         .unwrap();
@@ -770,31 +759,17 @@ async fn fetch_with_items_scenario(store: &Store) {
     let items_b = [item("fb", "deux", &[], Polarity::Neutral)];
     store
         .store_item_batches(&[
-            ItemBatch {
-                workspace_id: ws.id,
-                source: Some((a.id, "A")),
-                items: &items_a,
-                at,
-                pending: true,
-                fetch: Some(SourceFetch {
-                    owner: "w1",
-                    at,
-                    record: &rec_a,
-                }),
-            },
+            fetched(
+                batch(ws.id, Some((a.id, "A")), &items_a, at, true),
+                "w1",
+                &rec_a,
+            ),
             // Another worker's record: its lease is not that worker's.
-            ItemBatch {
-                workspace_id: ws.id,
-                source: Some((b.id, "B")),
-                items: &items_b,
-                at,
-                pending: true,
-                fetch: Some(SourceFetch {
-                    owner: "w2",
-                    at,
-                    record: &rec_b,
-                }),
-            },
+            fetched(
+                batch(ws.id, Some((b.id, "B")), &items_b, at, true),
+                "w2",
+                &rec_b,
+            ),
         ])
         .await
         .unwrap();
@@ -820,26 +795,12 @@ async fn fetch_with_items_scenario(store: &Store) {
     let ghost = [item("fg", "fantôme", &[], Polarity::Neutral)];
     let failed = store
         .store_item_batches(&[
-            ItemBatch {
-                workspace_id: ws.id,
-                source: Some((c.id, "C")),
-                items: &items_c,
-                at,
-                pending: true,
-                fetch: Some(SourceFetch {
-                    owner: "w1",
-                    at,
-                    record: &rec_c,
-                }),
-            },
-            ItemBatch {
-                workspace_id: relais_core::WorkspaceId(i64::MAX),
-                source: None,
-                items: &ghost,
-                at,
-                pending: true,
-                fetch: None,
-            },
+            fetched(
+                batch(ws.id, Some((c.id, "C")), &items_c, at, true),
+                "w1",
+                &rec_c,
+            ),
+            batch(relais_core::WorkspaceId(i64::MAX), None, &ghost, at, true),
         ])
         .await;
     assert!(failed.is_err());
@@ -990,17 +951,12 @@ async fn fetch_record_paths_scenario(store: &Store) {
         );
         let batches: Vec<ItemBatch<'_>> = [(2, &i2, &rx), (3, &i3, &ry)]
             .into_iter()
-            .map(|(n, items, rec)| ItemBatch {
-                workspace_id: ws.id,
-                source: Some((ids[n], "P")),
-                items: items.as_slice(),
-                at,
-                pending: true,
-                fetch: Some(SourceFetch {
-                    owner: "w",
-                    at,
-                    record: rec,
-                }),
+            .map(|(n, items, rec)| {
+                fetched(
+                    batch(ws.id, Some((ids[n], "P")), items.as_slice(), at, true),
+                    "w",
+                    rec,
+                )
             })
             .collect();
         store.store_item_batches(&batches).await.unwrap();
@@ -1073,14 +1029,7 @@ async fn pending_scenario(store: &Store) {
     let items = [raw, item("p2", "rien", &[], Polarity::Neutral)];
     let at = Utc::now();
     let ids = store
-        .store_item_batches(&[ItemBatch {
-            workspace_id: ws.id,
-            source: Some((src.id, "Le Fil")),
-            items: &items,
-            at,
-            pending: true,
-            fetch: None,
-        }])
+        .store_item_batches(&[batch(ws.id, Some((src.id, "Le Fil")), &items, at, true)])
         .await
         .unwrap()
         .pop()
